@@ -1,0 +1,50 @@
+package io.github.spectatorboot.registry;
+
+import com.netflix.spectator.api.DistributionSummary;
+import com.netflix.spectator.api.Id;
+import com.netflix.spectator.api.Meter;
+
+/**
+ * Distribution summary that reports, per step, {@code count}, {@code totalAmount} and
+ * {@code totalOfSquares} as rates and {@code max} as the largest amount recorded in the step, in
+ * the unit recorded; {@link #count()} and {@link #totalAmount()} are the last completed step.
+ * A negative amount counts but adds nothing, as in Spectator's {@code AtlasDistributionSummary}.
+ */
+final class StepDistributionSummary extends StepDistribution implements DistributionSummary {
+
+  StepDistributionSummary(Id id, StepRegistry owner) {
+    super(id, owner, MeterType.DISTRIBUTION_SUMMARY, AtlasNames.TOTAL_AMOUNT, 1.0);
+  }
+
+  @Override public void record(long amount) {
+    recordValue(amount);
+  }
+
+  @Override public void record(long[] amounts, int n) {
+    int limit = Math.min(Math.max(0, n), amounts.length);
+    long sum = 0;
+    double sumOfSquares = 0.0;
+    long maxValue = 0;
+    for (int i = 0; i < limit; i++) {
+      long amount = amounts[i];
+      if (amount > 0) {
+        sum += amount;
+        sumOfSquares += (double) amount * amount;
+        maxValue = Math.max(maxValue, amount);
+      }
+    }
+    recordValues(limit, sum, sumOfSquares, maxValue);
+  }
+
+  @Override public long count() {
+    return lastCount();
+  }
+
+  @Override public long totalAmount() {
+    return lastTotal();
+  }
+
+  @Override Meter lookupLive() {
+    return owner.distributionSummary(id);
+  }
+}

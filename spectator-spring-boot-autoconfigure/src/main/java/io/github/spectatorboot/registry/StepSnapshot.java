@@ -1,0 +1,192 @@
+package io.github.spectatorboot.registry;
+
+import com.netflix.spectator.api.Id;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Immutable values of one completed step: every measurement the registry's meters reported when
+ * the step was rolled over, and the step's end as an epoch timestamp.
+ *
+ * <p>Each value is offered both as the step's delta (what the Atlas aggregator wants) and as a
+ * rate per second (what the Atlas publish API wants), so encoders only format. Values are kept in
+ * parallel arrays rather than as objects so that a snapshot of hundreds of thousands of
+ * measurements costs a few arrays; {@link #measurements()} gives a list view for readers that
+ * prefer records.
+ */
+public final class StepSnapshot {
+
+  private static final int RATE_FLAG = 0x10;
+  private static final int TYPE_MASK = 0x0F;
+  private static final MeterType[] TYPES = MeterType.values();
+
+  private final long timestamp;
+  private final long stepMillis;
+  private final Map<String, String> commonTags;
+  private final int size;
+  private final Id[] ids;
+  private final String[] statistics;
+  private final double[] values;
+  private final byte[] kinds;
+
+  private StepSnapshot(Builder b) {
+    this.timestamp = b.timestamp;
+    this.stepMillis = b.stepMillis;
+    this.commonTags = b.commonTags;
+    this.size = b.size;
+    this.ids = b.ids;
+    this.statistics = b.statistics;
+    this.values = b.values;
+    this.kinds = b.kinds;
+  }
+
+  /** A snapshot with no measurements, for the given step end. */
+  public static StepSnapshot empty(long timestamp, long stepMillis, Map<String, String> commonTags) {
+    return new Builder(timestamp, stepMillis, commonTags, 0).build();
+  }
+
+  /** End of the step in epoch milliseconds, aligned to the step: the Atlas timestamp. */
+  public long timestamp() {
+    return timestamp;
+  }
+
+  /** Length of the step in milliseconds. */
+  public long stepMillis() {
+    return stepMillis;
+  }
+
+  /** Tags to add to every measurement, already normalised; a meter's own tag of the same key wins. */
+  public Map<String, String> commonTags() {
+    return commonTags;
+  }
+
+  /** Number of measurements. */
+  public int size() {
+    return size;
+  }
+
+  /** Whether the step has no measurements. */
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** Id of measurement {@code i}; its own {@code statistic} tag, if any, is replaced by {@link #statistic(int)}. */
+  public Id id(int i) {
+    checkIndex(i);
+    return ids[i];
+  }
+
+  /** Statistic of measurement {@code i}, for example {@code count}, {@code totalTime} or {@code max}. */
+  public String statistic(int i) {
+    checkIndex(i);
+    return statistics[i];
+  }
+
+  /** Kind of meter measurement {@code i} came from. */
+  public MeterType type(int i) {
+    checkIndex(i);
+    return TYPES[kinds[i] & TYPE_MASK];
+  }
+
+  /** Whether measurement {@code i} is a rate ({@code atlas.dstype=rate}) rather than a gauge. */
+  public boolean isRate(int i) {
+    checkIndex(i);
+    return (kinds[i] & RATE_FLAG) != 0;
+  }
+
+  /** Value of measurement {@code i} for the step: the amount accumulated, or the gauge value. */
+  public double delta(int i) {
+    checkIndex(i);
+    return values[i];
+  }
+
+  /** Value of measurement {@code i} as a rate per second for counting statistics, as is for gauges. */
+  public double rate(int i) {
+    return isRate(i) ? values[i] * 1000.0 / stepMillis : values[i];
+  }
+
+  /** Measurement {@code i} as a record. */
+  public StepMeasurement get(int i) {
+    return new StepMeasurement(ids[i], statistic(i), type(i), delta(i), rate(i), isRate(i));
+  }
+
+  /** A read-only list view of the measurements. */
+  public List<StepMeasurement> measurements() {
+    return new AbstractList<>() {
+      @Override public StepMeasurement get(int index) {
+        return StepSnapshot.this.get(index);
+      }
+
+      @Override public int size() {
+        return size;
+      }
+    };
+  }
+
+  @Override public String toString() {
+    return "StepSnapshot[timestamp=" + timestamp + ", stepMillis=" + stepMillis + ", size=" + size + "]";
+  }
+
+  private void checkIndex(int i) {
+    if (i < 0 || i >= size) {
+      throw new IndexOutOfBoundsException("index " + i + " of " + size);
+    }
+  }
+
+  /** Collects measurements during a poll; not thread-safe, used by one polling thread. */
+  static final class Builder {
+
+    private final long timestamp;
+    private final long stepMillis;
+    private final Map<String, String> commonTags;
+    private int size;
+    private Id[] ids;
+    private String[] statistics;
+    private double[] values;
+    private byte[] kinds;
+
+    Builder(long timestamp, long stepMillis, Map<String, String> commonTags, int expected) {
+      this.timestamp = timestamp;
+      this.stepMillis = stepMillis;
+      this.commonTags = commonTags;
+      int capacity = Math.max(16, expected);
+      this.ids = new Id[capacity];
+      this.statistics = new String[capacity];
+      this.values = new double[capacity];
+      this.kinds = new byte[capacity];
+    }
+
+    /** Adds one value; NaN and infinite values are never reported, so they are dropped here. */
+    void add(Id id, String statistic, MeterType type, boolean rate, double value) {
+      if (!Double.isFinite(value)) {
+        return;
+      }
+      if (size == ids.length) {
+        grow();
+      }
+      ids[size] = id;
+      statistics[size] = statistic;
+      values[size] = value;
+      kinds[size] = (byte) (type.ordinal() | (rate ? RATE_FLAG : 0));
+      size++;
+    }
+
+    int size() {
+      return size;
+    }
+
+    StepSnapshot build() {
+      return new StepSnapshot(this);
+    }
+
+    private void grow() {
+      int capacity = ids.length * 2;
+      ids = Arrays.copyOf(ids, capacity);
+      statistics = Arrays.copyOf(statistics, capacity);
+      values = Arrays.copyOf(values, capacity);
+      kinds = Arrays.copyOf(kinds, capacity);
+    }
+  }
+}
