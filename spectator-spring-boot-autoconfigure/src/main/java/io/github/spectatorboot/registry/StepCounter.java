@@ -59,6 +59,10 @@ final class StepCounter extends StepMeter implements Counter {
     return false;
   }
 
+  @Override boolean hasPending() {
+    return value.sum() != 0.0;
+  }
+
   @Override Meter lookupLive() {
     return owner.counter(id);
   }

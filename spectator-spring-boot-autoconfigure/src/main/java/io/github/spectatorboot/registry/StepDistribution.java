@@ -36,6 +36,7 @@ abstract class StepDistribution extends StepMeter {
   private final MeterType type;
   private final String totalStatistic;
   private final double scale;
+  private final double scaleSquared;
 
   private volatile long lastCount;
   private volatile long lastTotal;
@@ -45,12 +46,16 @@ abstract class StepDistribution extends StepMeter {
   /**
    * @param scale factor from the recorded unit to the reported one: 1e-9 turns a timer's
    *     nanoseconds into seconds
+   * @param scaleSquared the same for {@code totalOfSquares}, given as a literal (1e-18, as
+   *     Spectator does) because {@code 1e-9 * 1e-9} is not exactly 1e-18
    */
-  StepDistribution(Id id, StepRegistry owner, MeterType type, String totalStatistic, double scale) {
+  StepDistribution(Id id, StepRegistry owner, MeterType type, String totalStatistic, double scale,
+      double scaleSquared) {
     super(id, owner);
     this.type = type;
     this.totalStatistic = totalStatistic;
     this.scale = scale;
+    this.scaleSquared = scaleSquared;
   }
 
   final void recordValue(long value) {
@@ -119,8 +124,12 @@ abstract class StepDistribution extends StepMeter {
   private void write(StepSnapshot.Builder out, long c, long t, double sq, long m) {
     out.add(id, AtlasNames.COUNT, type, true, c);
     out.add(id, totalStatistic, type, true, t * scale);
-    out.add(id, AtlasNames.TOTAL_OF_SQUARES, type, true, sq * scale * scale);
+    out.add(id, AtlasNames.TOTAL_OF_SQUARES, type, true, sq * scaleSquared);
     out.add(id, AtlasNames.MAX, type, false, m * scale);
+  }
+
+  @Override final boolean hasPending() {
+    return count.sum() != 0;
   }
 
   @Override final boolean drainInto(StepMeter target) {

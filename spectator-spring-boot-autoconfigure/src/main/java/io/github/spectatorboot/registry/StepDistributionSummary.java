@@ -13,7 +13,7 @@ import com.netflix.spectator.api.Meter;
 final class StepDistributionSummary extends StepDistribution implements DistributionSummary {
 
   StepDistributionSummary(Id id, StepRegistry owner) {
-    super(id, owner, MeterType.DISTRIBUTION_SUMMARY, AtlasNames.TOTAL_AMOUNT, 1.0);
+    super(id, owner, MeterType.DISTRIBUTION_SUMMARY, AtlasNames.TOTAL_AMOUNT, 1.0, 1.0);
   }
 
   @Override public void record(long amount) {

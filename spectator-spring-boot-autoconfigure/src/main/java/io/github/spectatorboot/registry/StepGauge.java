@@ -56,6 +56,10 @@ final class StepGauge extends StepMeter implements Gauge {
     return false;
   }
 
+  @Override boolean hasPending() {
+    return updated;
+  }
+
   @Override Meter lookupLive() {
     return owner.gauge(id);
   }

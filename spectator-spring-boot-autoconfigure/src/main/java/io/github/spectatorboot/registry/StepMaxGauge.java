@@ -76,6 +76,10 @@ final class StepMaxGauge extends StepMeter implements Gauge {
     return true;
   }
 
+  @Override boolean hasPending() {
+    return bits != NONE;
+  }
+
   @Override Meter lookupLive() {
     return owner.maxGauge(id);
   }

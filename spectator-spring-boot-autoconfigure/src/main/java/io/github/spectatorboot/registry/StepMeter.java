@@ -66,7 +66,10 @@ abstract class StepMeter implements Meter {
    */
   abstract boolean drainInto(StepMeter target);
 
-  /** Asks the registry for the live meter of this meter's id and type. */
+  /** Whether something was recorded since the last rollover; read after the meter was removed. */
+  abstract boolean hasPending();
+
+  /** Asks the registry for the live meter of this meter's id and type, creating it if needed. */
   abstract Meter lookupLive();
 
   /** Values of the last completed step, as Spectator measurements stamped with that step's end. */

@@ -11,6 +11,7 @@ import com.netflix.spectator.api.RegistryConfig;
 import com.netflix.spectator.api.Timer;
 import com.netflix.spectator.impl.AsciiSet;
 import com.netflix.spectator.impl.SwapMeter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -54,6 +55,8 @@ public final class StepRegistry extends AbstractRegistry {
   public static final String DROPPED_METERS = "spectator.registry.droppedMeters";
 
   private static final int MAX_LOGGED_WARNINGS = 1000;
+  /** How many polls a removed meter is still checked for values recorded by a thread that raced its removal. */
+  private static final int RETIRED_POLLS = 3;
   private static final AsciiSet VALID_CHARACTERS = AsciiSet.fromPattern(AtlasNames.VALID_TAG_CHARACTERS);
 
   /** Thrown inside a meter factory to make the registry return a no-op meter without storing it. */
@@ -76,7 +79,8 @@ public final class StepRegistry extends AbstractRegistry {
   private final Set<String> loggedWarnings = ConcurrentHashMap.newKeySet();
 
   private final ReentrantLock pollLock = new ReentrantLock();
-  private List<StepMeter> retired = new ArrayList<>();
+  /** Meters removed by the last {@value #RETIRED_POLLS} polls, newest first. */
+  private final ArrayDeque<List<StepMeter>> retired = new ArrayDeque<>();
   private volatile long lastPollTimestamp;
   private volatile StepSnapshot lastSnapshot;
 
@@ -161,7 +165,10 @@ public final class StepRegistry extends AbstractRegistry {
           removed.add(m);
         }
       }
-      retired = removed;
+      if (retired.size() == RETIRED_POLLS) {
+        retired.removeLast();
+      }
+      retired.addFirst(removed);
       if (!removed.isEmpty()) {
         cleanupCachedState();
       }
@@ -189,18 +196,27 @@ public final class StepRegistry extends AbstractRegistry {
     return out.build();
   }
 
-  /** Moves values recorded into meters after the previous poll removed them into live meters. */
+  /**
+   * Moves values that recording threads put into meters after a recent poll removed them into the
+   * live meters of the same ids, where this poll reports them. A thread can only do that if it read
+   * the meter before the removal and was paused until after it; checking the meters removed by the
+   * last {@value #RETIRED_POLLS} polls covers a pause of two whole steps.
+   */
   private void drainRetired() {
-    for (StepMeter old : retired) {
-      Meter live = old.lookupLive();
-      if (live instanceof SwapMeter<?> swap) {
-        live = swap.get();
-      }
-      if (live != null && live.getClass() == old.getClass() && live != old) {
-        old.drainInto((StepMeter) live);
+    for (List<StepMeter> generation : retired) {
+      for (StepMeter old : generation) {
+        if (!old.hasPending()) {
+          continue;
+        }
+        Meter live = old.lookupLive();
+        if (live instanceof SwapMeter<?> swap) {
+          live = swap.get();
+        }
+        if (live != null && live.getClass() == old.getClass() && live != old) {
+          old.drainInto((StepMeter) live);
+        }
       }
     }
-    retired = List.of();
   }
 
   @Override protected Counter newCounter(Id id) {

@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 final class StepTimer extends StepDistribution implements Timer {
 
   private static final double SECONDS_PER_NANO = 1e-9;
+  private static final double SECONDS_PER_NANO_SQUARED = 1e-18;
 
   StepTimer(Id id, StepRegistry owner) {
-    super(id, owner, MeterType.TIMER, AtlasNames.TOTAL_TIME, SECONDS_PER_NANO);
+    super(id, owner, MeterType.TIMER, AtlasNames.TOTAL_TIME, SECONDS_PER_NANO, SECONDS_PER_NANO_SQUARED);
   }
 
   @Override public Clock clock() {
