@@ -1,0 +1,264 @@
+package io.github.spectatorboot.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the Spectator starter, bound from {@code spectator.*}. Checked at start-up: a bad
+ * value stops the application with a message that names the property and the fix.
+ */
+@ConfigurationProperties("spectator")
+public class SpectatorProperties implements InitializingBean {
+
+  /** Default step of the Atlas publish API. */
+  static final Duration PUBLISH_STEP = Duration.ofMinutes(1);
+  /** Default step of the Atlas aggregator, as spectator-py. */
+  static final Duration AGGREGATOR_STEP = Duration.ofSeconds(5);
+
+  /** Whether the starter creates a registry and everything around it. */
+  private boolean enabled = true;
+
+  /** Where to publish; the path /api/v4/update selects the aggregator format unless format says otherwise. */
+  private URI uri = URI.create("http://localhost:7101/api/v1/publish");
+
+  /** Wire format: auto (aggregator when the URI path is /api/v4/update, else publish), publish or aggregator. */
+  private Format format = Format.AUTO;
+
+  /** Step size, a whole number of seconds; defaults to 1m for the publish API and 5s for the aggregator. */
+  private Duration step;
+
+  /** Tags added to every measurement, for example nf.app, nf.cluster and nf.node. */
+  private Map<String, String> commonTags = new LinkedHashMap<>();
+
+  /** Largest number of measurements in one request. */
+  private int batchSize = 10_000;
+
+  /** Time allowed to open a connection to the backend. */
+  private Duration connectTimeout = Duration.ofSeconds(1);
+
+  /** Time allowed for the backend to answer a request. */
+  private Duration readTimeout = Duration.ofSeconds(10);
+
+  /** Most requests in flight at once during one publish. */
+  private int numThreads = 4;
+
+  /** How long a meter without updates keeps reporting before it is removed; gauges report their last value this long. */
+  private Duration meterTtl = Duration.ofMinutes(15);
+
+  /** Most meters the registry holds; new ids beyond it get no-op meters, counted in spectator.registry.droppedMeters. */
+  private int maxMeters = 100_000;
+
+  /** Longest time the final publish on shutdown may take. */
+  private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+  private final Publish publish = new Publish();
+  private final Annotations annotations = new Annotations();
+  private final Jvm jvm = new Jvm();
+  private final GlobalRegistry globalRegistry = new GlobalRegistry();
+
+  /** Wire formats. */
+  public enum Format {
+    /** The aggregator when the URI path is {@code /api/v4/update}, else the publish API. */
+    AUTO,
+    /** The Atlas publish API, {@code /api/v1/publish}: rates per second with timestamps. */
+    PUBLISH,
+    /** The Atlas aggregator, {@code /api/v4/update}: deltas, as spectator-py 0.1.x sends. */
+    AGGREGATOR
+  }
+
+  /** Settings of shipping to the backend. */
+  public static class Publish {
+
+    /** Whether to ship measurements to the backend; the registry and the endpoint work without it. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** Settings of the @Timed and @Counted aspects. */
+  public static class Annotations {
+
+    /** Whether to register the @Timed and @Counted aspects. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** Settings of the JVM metrics. */
+  public static class Jvm {
+
+    /** Whether to report JVM metrics from spectator-ext-jvm and GC metrics from spectator-ext-gc. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** Settings of Spectator's global registry. */
+  public static class GlobalRegistry {
+
+    /** Whether the registry joins Spectator.globalRegistry() while the context runs, so libraries using it are reported. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** The format in force: {@link Format#AUTO} resolved against the URI. */
+  public Format resolvedFormat() {
+    if (format != Format.AUTO) {
+      return format;
+    }
+    return uri != null && "/api/v4/update".equals(uri.getPath()) ? Format.AGGREGATOR : Format.PUBLISH;
+  }
+
+  /** The step in force: the one set, or the default of the resolved format. */
+  public Duration resolvedStep() {
+    if (step != null) {
+      return step;
+    }
+    return resolvedFormat() == Format.AGGREGATOR ? AGGREGATOR_STEP : PUBLISH_STEP;
+  }
+
+  @Override public void afterPropertiesSet() {
+    SpectatorPropertiesValidator.validate(this);
+  }
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public URI getUri() {
+    return uri;
+  }
+
+  public void setUri(URI uri) {
+    this.uri = uri;
+  }
+
+  public Format getFormat() {
+    return format;
+  }
+
+  public void setFormat(Format format) {
+    this.format = format;
+  }
+
+  public Duration getStep() {
+    return step;
+  }
+
+  public void setStep(Duration step) {
+    this.step = step;
+  }
+
+  public Map<String, String> getCommonTags() {
+    return commonTags;
+  }
+
+  public void setCommonTags(Map<String, String> commonTags) {
+    this.commonTags = commonTags;
+  }
+
+  public int getBatchSize() {
+    return batchSize;
+  }
+
+  public void setBatchSize(int batchSize) {
+    this.batchSize = batchSize;
+  }
+
+  public Duration getConnectTimeout() {
+    return connectTimeout;
+  }
+
+  public void setConnectTimeout(Duration connectTimeout) {
+    this.connectTimeout = connectTimeout;
+  }
+
+  public Duration getReadTimeout() {
+    return readTimeout;
+  }
+
+  public void setReadTimeout(Duration readTimeout) {
+    this.readTimeout = readTimeout;
+  }
+
+  public int getNumThreads() {
+    return numThreads;
+  }
+
+  public void setNumThreads(int numThreads) {
+    this.numThreads = numThreads;
+  }
+
+  public Duration getMeterTtl() {
+    return meterTtl;
+  }
+
+  public void setMeterTtl(Duration meterTtl) {
+    this.meterTtl = meterTtl;
+  }
+
+  public int getMaxMeters() {
+    return maxMeters;
+  }
+
+  public void setMaxMeters(int maxMeters) {
+    this.maxMeters = maxMeters;
+  }
+
+  public Duration getShutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public void setShutdownTimeout(Duration shutdownTimeout) {
+    this.shutdownTimeout = shutdownTimeout;
+  }
+
+  public Publish getPublish() {
+    return publish;
+  }
+
+  public Annotations getAnnotations() {
+    return annotations;
+  }
+
+  public Jvm getJvm() {
+    return jvm;
+  }
+
+  public GlobalRegistry getGlobalRegistry() {
+    return globalRegistry;
+  }
+}

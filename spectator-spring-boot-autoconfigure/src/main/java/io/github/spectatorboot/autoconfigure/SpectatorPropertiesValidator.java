@@ -1,0 +1,101 @@
+package io.github.spectatorboot.autoconfigure;
+
+import com.netflix.spectator.impl.AsciiSet;
+import io.github.spectatorboot.registry.AtlasNames;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks {@link SpectatorProperties} against what the starter and Atlas accept. Atlas's rules for
+ * tags: characters {@code -._A-Za-z0-9~^}, keys of 2 to 60 characters, values of 1 to 120,
+ * {@code nf.*} keys from a fixed list, {@code atlas.*} keys reserved.
+ */
+final class SpectatorPropertiesValidator {
+
+  private static final Set<String> NF_KEYS = Set.of("nf.account", "nf.ami", "nf.app", "nf.asg",
+      "nf.cluster", "nf.container", "nf.country", "nf.country.rollup", "nf.job", "nf.node",
+      "nf.process", "nf.region", "nf.shard1", "nf.shard2", "nf.stack", "nf.subnet", "nf.task",
+      "nf.vmtype", "nf.vpc", "nf.zone");
+
+  private static final AsciiSet VALID_CHARACTERS = AsciiSet.fromPattern(AtlasNames.VALID_TAG_CHARACTERS);
+
+  private SpectatorPropertiesValidator() {}
+
+  static void validate(SpectatorProperties p) {
+    URI uri = p.getUri();
+    if (uri == null || uri.getScheme() == null
+        || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+        || uri.getHost() == null) {
+      throw new InvalidSpectatorPropertyException("spectator.uri", uri, "the publisher needs an absolute http or https URI",
+          "Set spectator.uri to the Atlas publish endpoint, such as http://localhost:7101/api/v1/publish, "
+              + "or to an aggregator, such as http://atlas-aggregator:7101/api/v4/update.");
+    }
+    Duration step = p.resolvedStep();
+    if (step.isNegative() || step.isZero()) {
+      throw new InvalidSpectatorPropertyException("spectator.step", step, "the step must be positive",
+          "Set spectator.step to a whole number of seconds, such as 1m for the publish API or 5s for the aggregator, "
+              + "or remove it to use the default of the format.");
+    }
+    if (step.getNano() != 0) {
+      throw new InvalidSpectatorPropertyException("spectator.step", step, "Atlas steps are whole numbers of seconds",
+          "Set spectator.step to a whole number of seconds, such as 5s, 10s or 1m.");
+    }
+    positive("spectator.batch-size", p.getBatchSize(),
+        "Set spectator.batch-size to the number of measurements per request, such as 10000 (the default).");
+    positive("spectator.num-threads", p.getNumThreads(),
+        "Set spectator.num-threads to the number of requests allowed in flight, such as 4 (the default).");
+    positive("spectator.max-meters", p.getMaxMeters(),
+        "Set spectator.max-meters to the most meters the registry may hold, such as 100000 (the default).");
+    positive("spectator.connect-timeout", p.getConnectTimeout(), "Set spectator.connect-timeout to a duration such as 1s.");
+    positive("spectator.read-timeout", p.getReadTimeout(), "Set spectator.read-timeout to a duration such as 10s.");
+    positive("spectator.meter-ttl", p.getMeterTtl(), "Set spectator.meter-ttl to a duration such as 15m.");
+    if (p.getShutdownTimeout() == null || p.getShutdownTimeout().isNegative()) {
+      throw new InvalidSpectatorPropertyException("spectator.shutdown-timeout", p.getShutdownTimeout(),
+          "the time allowed for the last publish cannot be negative", "Set spectator.shutdown-timeout to a duration such as 5s.");
+    }
+    for (Map.Entry<String, String> tag : p.getCommonTags().entrySet()) {
+      validateCommonTag(tag.getKey(), tag.getValue());
+    }
+  }
+
+  private static void validateCommonTag(String key, String value) {
+    String property = "spectator.common-tags." + key;
+    String reason = null;
+    if (key.length() < 2 || key.length() > 60) {
+      reason = "Atlas accepts tag keys of 2 to 60 characters";
+    } else if (!validCharacters(key)) {
+      reason = "Atlas accepts only the characters " + AtlasNames.VALID_TAG_CHARACTERS + " in tag keys";
+    } else if (key.startsWith("atlas.") || AtlasNames.NAME.equals(key) || AtlasNames.STATISTIC.equals(key)) {
+      reason = "the key '" + key + "' is reserved for Atlas and Spectator";
+    } else if (key.startsWith("nf.") && !NF_KEYS.contains(key)) {
+      reason = "Atlas accepts only these nf.* keys: " + String.join(", ", new java.util.TreeSet<>(NF_KEYS));
+    } else if (value == null || value.isEmpty() || value.length() > 120) {
+      reason = "Atlas accepts tag values of 1 to 120 characters";
+    } else if (!validCharacters(value)) {
+      reason = "Atlas accepts only the characters " + AtlasNames.VALID_TAG_CHARACTERS + " in tag values";
+    }
+    if (reason != null) {
+      throw new InvalidSpectatorPropertyException(property, value, reason,
+          "Change or remove spectator.common-tags." + key + ": use a key of 2 to 60 and a value of 1 to 120 "
+              + "of the characters " + AtlasNames.VALID_TAG_CHARACTERS + ", for example nf.app: my-service.");
+    }
+  }
+
+  private static boolean validCharacters(String s) {
+    return VALID_CHARACTERS.containsAll(s);
+  }
+
+  private static void positive(String property, int value, String fix) {
+    if (value <= 0) {
+      throw new InvalidSpectatorPropertyException(property, value, "it must be greater than 0", fix);
+    }
+  }
+
+  private static void positive(String property, Duration value, String fix) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new InvalidSpectatorPropertyException(property, value, "it must be a positive duration", fix);
+    }
+  }
+}

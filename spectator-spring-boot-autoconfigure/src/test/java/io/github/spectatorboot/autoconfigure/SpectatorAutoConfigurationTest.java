@@ -1,0 +1,122 @@
+package io.github.spectatorboot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.netflix.spectator.api.Clock;
+import com.netflix.spectator.api.DefaultRegistry;
+import com.netflix.spectator.api.ManualClock;
+import com.netflix.spectator.api.Registry;
+import com.netflix.spectator.api.Spectator;
+import io.github.spectatorboot.registry.StepRegistry;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class SpectatorAutoConfigurationTest {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(SpectatorAutoConfiguration.class, SpectatorJvmMetricsAutoConfiguration.class))
+      .withPropertyValues("spectator.global-registry.enabled=false");
+
+  @Test
+  void createsAStepRegistryWithTheDefaults() {
+    runner.run(context -> {
+      assertThat(context).hasSingleBean(Registry.class).hasSingleBean(StepRegistry.class).hasSingleBean(Clock.class);
+      StepRegistry registry = context.getBean(StepRegistry.class);
+      assertThat(registry.stepMillis()).isEqualTo(60_000);
+      assertThat(registry.clock()).isSameAs(Clock.SYSTEM);
+    });
+  }
+
+  @Test
+  void bindsStepCommonTagsAndTheAggregatorDefaultStep() {
+    runner.withPropertyValues("spectator.uri=http://aggr:7101/api/v4/update", "spectator.common-tags.nf.app=shop")
+        .run(context -> {
+          StepRegistry registry = context.getBean(StepRegistry.class);
+          assertThat(registry.stepMillis()).isEqualTo(5_000);
+          assertThat(registry.commonTags()).containsExactly(Map.entry("nf.app", "shop"));
+        });
+    runner.withPropertyValues("spectator.step=10s").run(context ->
+        assertThat(context.getBean(StepRegistry.class).stepMillis()).isEqualTo(10_000));
+  }
+
+  @Test
+  void autoConfigurationCanBeDisabledWithTheMasterSwitch() {
+    runner.withPropertyValues("spectator.enabled=false").run(context ->
+        assertThat(context).doesNotHaveBean(Registry.class).doesNotHaveBean(JvmMetrics.class)
+            .doesNotHaveBean(SpectatorProperties.class));
+  }
+
+  @Test
+  void allowsACustomRegistryToBeUsed() {
+    runner.withUserConfiguration(CustomRegistry.class).run(context -> {
+      assertThat(context).hasSingleBean(Registry.class).doesNotHaveBean(StepRegistry.class);
+      assertThat(context).hasSingleBean(JvmMetrics.class);
+      assertThat(context.getBean(Registry.class)).isInstanceOf(DefaultRegistry.class);
+    });
+  }
+
+  @Test
+  void allowsACustomClockToBeUsed() {
+    runner.withUserConfiguration(CustomClock.class).run(context ->
+        assertThat(context.getBean(StepRegistry.class).clock()).isInstanceOf(ManualClock.class));
+  }
+
+  @Test
+  void registersJvmAndGcMetricsOnTheRegistry() {
+    runner.run(context -> {
+      Registry registry = context.getBean(Registry.class);
+      assertThat(registry.stream().map(m -> m.id().name())).contains("jvm.memory.used", "jvm.gc.maxDataSize");
+    });
+  }
+
+  @Test
+  void jvmMetricsCanBeDisabled() {
+    runner.withPropertyValues("spectator.jvm.enabled=false").run(context -> {
+      assertThat(context).doesNotHaveBean(JvmMetrics.class);
+      assertThat(context.getBean(Registry.class).stream().map(m -> m.id().name()))
+          .noneMatch(n -> n.startsWith("jvm."));
+    });
+  }
+
+  @Test
+  void theRegistryJoinsTheGlobalRegistryWhileTheContextRunsAndLeavesWhenItCloses() {
+    Registry[] seen = new Registry[1];
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SpectatorAutoConfiguration.class))
+        .run(context -> {
+          seen[0] = context.getBean(Registry.class);
+          Spectator.globalRegistry().counter("from.a.library").increment();
+          assertThat(seen[0].counter("from.a.library").count()).isZero(); // last completed step
+          assertThat(((StepRegistry) seen[0]).peek().measurements())
+              .anyMatch(m -> m.id().name().equals("from.a.library") && m.delta() == 1.0);
+        });
+    Spectator.globalRegistry().counter("after.close").increment();
+    assertThat(((StepRegistry) seen[0]).stream().map(m -> m.id().name())).doesNotContain("after.close");
+  }
+
+  @Test
+  void theGlobalRegistryBindingCanBeDisabled() {
+    runner.run(context -> assertThat(context).doesNotHaveBean(GlobalRegistryBinding.class));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class CustomRegistry {
+    @Bean
+    Registry myRegistry() {
+      return new DefaultRegistry();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class CustomClock {
+    @Bean
+    Clock testClock() {
+      return new ManualClock(Duration.ofMinutes(1).toMillis(), 0);
+    }
+  }
+}
