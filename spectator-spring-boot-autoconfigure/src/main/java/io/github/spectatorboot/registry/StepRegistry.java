@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * A Spectator {@link com.netflix.spectator.api.Registry} with Atlas step semantics whose meters
@@ -186,10 +187,14 @@ public final class StepRegistry extends AbstractRegistry {
    * with the end of that step.
    */
   public StepSnapshot peek() {
-    StepSnapshot.Builder out =
-        new StepSnapshot.Builder(lastStepBoundary() + stepMillis, stepMillis, commonTags, lastSnapshot.size());
+    return peek(id -> true);
+  }
+
+  /** Like {@link #peek()}, for the meters whose id matches {@code filter} only. */
+  public StepSnapshot peek(Predicate<Id> filter) {
+    StepSnapshot.Builder out = new StepSnapshot.Builder(lastStepBoundary() + stepMillis, stepMillis, commonTags, 16);
     for (Meter meter : this) {
-      if (meter instanceof StepMeter m) {
+      if (meter instanceof StepMeter m && filter.test(m.id())) {
         m.peek(out);
       }
     }

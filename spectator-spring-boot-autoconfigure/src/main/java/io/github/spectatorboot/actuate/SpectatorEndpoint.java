@@ -1,0 +1,209 @@
+package io.github.spectatorboot.actuate;
+
+import com.netflix.spectator.api.Id;
+import com.netflix.spectator.api.Meter;
+import com.netflix.spectator.api.Tag;
+import io.github.spectatorboot.registry.AtlasNames;
+import io.github.spectatorboot.registry.MeterType;
+import io.github.spectatorboot.registry.StepRegistry;
+import io.github.spectatorboot.registry.StepSnapshot;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@code /actuator/spectator}: what the registry reports and how publishing goes.
+ *
+ * <p>{@code GET /actuator/spectator} gives the step, the URI, the format, the common tags, the
+ * publisher's state and the sorted meter names. {@code GET /actuator/spectator/{name}?tag=key:value}
+ * gives every meter of that name matching the tag filters, with its type, its full tags (common
+ * tags included), its values for the last completed step and the values so far in the step in
+ * progress, plus {@code availableTags} to drill down. Counting statistics are the amounts of the
+ * step (divide by the step for the rate Atlas shows); {@code max} and gauges are values. Like
+ * every Boot endpoint it is reachable over HTTP only when exposed with
+ * {@code management.endpoints.web.exposure.include}.
+ */
+@Endpoint(id = "spectator")
+public class SpectatorEndpoint {
+
+  private final StepRegistry registry;
+  private final URI uri;
+  private final String format;
+  private final Supplier<@Nullable Object> publisherStatus;
+
+  /**
+   * @param registry the registry to show
+   * @param uri where measurements are published
+   * @param format the wire format in force, {@code publish} or {@code aggregator}
+   * @param publisherStatus the publisher's state, or null when publishing is disabled
+   */
+  public SpectatorEndpoint(StepRegistry registry, URI uri, String format, Supplier<@Nullable Object> publisherStatus) {
+    this.registry = registry;
+    this.uri = uri;
+    this.format = format;
+    this.publisherStatus = publisherStatus;
+  }
+
+  /** The registry's settings, the publisher's state and the names of the meters. */
+  @ReadOperation
+  public SpectatorDescriptor describe() {
+    Set<String> names = new TreeSet<>();
+    for (Meter m : registry) {
+      names.add(m.id().name());
+    }
+    return new SpectatorDescriptor(java.time.Duration.ofMillis(registry.stepMillis()).toString(), uri, format,
+        registry.commonTags(), publisherStatus.get(), List.copyOf(names));
+  }
+
+  /**
+   * The meters named {@code name} whose tags match every {@code key:value} filter; null (404) when
+   * there is none.
+   */
+  @ReadOperation
+  public @Nullable MeterDescriptor meter(@Selector String name, @Nullable List<String> tag) {
+    Map<String, String> filters = parseFilters(tag);
+    Map<String, String> common = registry.commonTags();
+    Predicate<Id> matches = id -> id.name().equals(name) && filters.entrySet().stream()
+        .allMatch(f -> f.getValue().equals(fullTags(id, common).get(f.getKey())));
+
+    StepSnapshot last = registry.lastSnapshot();
+    StepSnapshot live = registry.peek(matches);
+    Map<Id, MeterValues> meters = new LinkedHashMap<>();
+    collect(live, matches, meters, false);
+    collect(last, matches, meters, true);
+    if (meters.isEmpty()) {
+      return null;
+    }
+
+    Map<String, Set<String>> available = new TreeMap<>();
+    List<MeterView> views = new ArrayList<>();
+    for (Map.Entry<Id, MeterValues> e : meters.entrySet()) {
+      Map<String, String> tags = fullTags(e.getKey(), common);
+      tags.remove(AtlasNames.STATISTIC);
+      tags.forEach((k, v) -> {
+        if (!filters.containsKey(k)) {
+          available.computeIfAbsent(k, x -> new TreeSet<>()).add(v);
+        }
+      });
+      MeterValues v = e.getValue();
+      views.add(new MeterView(typeName(v.type), tags, v.lastStep, v.inProgress));
+    }
+    views.sort(Comparator.comparing(v -> v.tags().toString()));
+    List<AvailableTag> availableTags = available.entrySet().stream()
+        .map(e -> new AvailableTag(e.getKey(), e.getValue())).toList();
+    return new MeterDescriptor(name, last.timestamp(), live.timestamp(), views, availableTags);
+  }
+
+  private static void collect(StepSnapshot s, Predicate<Id> matches, Map<Id, MeterValues> out, boolean lastStep) {
+    for (int i = 0; i < s.size(); i++) {
+      Id id = s.id(i);
+      if (!matches.test(id)) {
+        continue;
+      }
+      MeterValues v = out.computeIfAbsent(id, x -> new MeterValues());
+      if (v.type == null) {
+        v.type = s.type(i);
+      }
+      (lastStep ? v.lastStep : v.inProgress).put(s.statistic(i), s.delta(i));
+    }
+  }
+
+  private static Map<String, String> parseFilters(@Nullable List<String> tags) {
+    Map<String, String> filters = new TreeMap<>();
+    if (tags == null) {
+      return filters;
+    }
+    for (String t : tags) {
+      int colon = t.indexOf(':');
+      if (colon <= 0 || colon == t.length() - 1) {
+        throw new InvalidEndpointRequestException("Each tag parameter must be in the form 'key:value' but was: " + t,
+            "Each tag parameter must be in the form 'key:value'");
+      }
+      filters.put(t.substring(0, colon), t.substring(colon + 1));
+    }
+    return filters;
+  }
+
+  /** Common tags overlaid with the meter's own tags, which win. */
+  private static Map<String, String> fullTags(Id id, Map<String, String> common) {
+    Map<String, String> tags = new TreeMap<>(common);
+    for (Tag t : id.tags()) {
+      tags.put(t.key(), t.value());
+    }
+    return tags;
+  }
+
+  private static String typeName(MeterType type) {
+    return switch (type) {
+      case COUNTER -> "counter";
+      case TIMER -> "timer";
+      case DISTRIBUTION_SUMMARY -> "distributionSummary";
+      case GAUGE -> "gauge";
+      case MAX_GAUGE -> "maxGauge";
+    };
+  }
+
+  private static final class MeterValues {
+    private MeterType type;
+    private final Map<String, Double> lastStep = new TreeMap<>();
+    private final Map<String, Double> inProgress = new TreeMap<>();
+  }
+
+  /**
+   * What {@code GET /actuator/spectator} answers.
+   *
+   * @param step the step, as an ISO-8601 duration
+   * @param uri where measurements are published
+   * @param format {@code publish} or {@code aggregator}
+   * @param commonTags tags added to every measurement
+   * @param publisher the publisher's state, or null when publishing is disabled
+   * @param names the names of the meters in the registry, sorted
+   */
+  public record SpectatorDescriptor(String step, URI uri, String format, Map<String, String> commonTags,
+      @Nullable Object publisher, List<String> names) implements OperationResponseBody {}
+
+  /**
+   * What {@code GET /actuator/spectator/{name}} answers.
+   *
+   * @param name the meter name
+   * @param lastStepTimestamp end of the last completed step, epoch milliseconds
+   * @param inProgressTimestamp end of the step in progress, epoch milliseconds
+   * @param meters the matching meters
+   * @param availableTags tag keys not yet filtered on, with their values
+   */
+  public record MeterDescriptor(String name, long lastStepTimestamp, long inProgressTimestamp, List<MeterView> meters,
+      List<AvailableTag> availableTags) implements OperationResponseBody {}
+
+  /**
+   * One meter.
+   *
+   * @param type counter, timer, distributionSummary, gauge or maxGauge
+   * @param tags its tags, common tags included
+   * @param lastStep statistic to value for the last completed step
+   * @param inProgress statistic to value so far in the step in progress
+   */
+  public record MeterView(String type, Map<String, String> tags, Map<String, Double> lastStep,
+      Map<String, Double> inProgress) {}
+
+  /**
+   * A tag key to drill down on.
+   *
+   * @param tag the key
+   * @param values its values among the matching meters
+   */
+  public record AvailableTag(String tag, Set<String> values) {}
+}
