@@ -1,0 +1,28 @@
+package io.github.spectatorboot.autoconfigure;
+
+import io.github.spectatorboot.actuate.SpectatorEndpoint;
+import io.github.spectatorboot.registry.StepRegistry;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** The {@code spectator} actuator endpoint, when the actuator is present and the endpoint available. */
+@AutoConfiguration(after = SpectatorAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(StepRegistry.class)
+@ConditionalOnBooleanProperty(name = "spectator.enabled", matchIfMissing = true)
+@ConditionalOnAvailableEndpoint(SpectatorEndpoint.class)
+public final class SpectatorEndpointAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  SpectatorEndpoint spectatorEndpoint(StepRegistry registry, SpectatorProperties properties) {
+    String format = properties.resolvedFormat().name().toLowerCase(java.util.Locale.ROOT);
+    return new SpectatorEndpoint(registry, properties.getUri(), format, () -> null);
+  }
+}
