@@ -3,7 +3,6 @@ package io.github.spectatorboot.publish;
 import com.netflix.spectator.api.Id;
 import io.github.spectatorboot.registry.AtlasNames;
 import io.github.spectatorboot.registry.StepSnapshot;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +51,8 @@ final class AggregatorEncoder implements PayloadEncoder {
     String[] commonValues = common.values().toArray(new String[0]);
     int[] selected = new int[Math.min(batchSize, n)];
     StringTable table = new StringTable(Math.min(batchSize, n) * 2);
+    // a compressed entry takes 10 bytes or so
+    JsonBodies bodies = new JsonBodies(Math.min(batchSize, n) * 12);
     int i = 0;
     while (i < n) {
       int count = 0;
@@ -62,7 +63,8 @@ final class AggregatorEncoder implements PayloadEncoder {
       }
       if (count > 0) {
         table.clear();
-        batches.add(encodeBatch(snapshot, selected, count, commonKeys, commonValues, table));
+        byte[] body = encodeBatch(snapshot, selected, count, commonKeys, commonValues, table, bodies);
+        batches.add(new EncodedBatch(body, count));
       }
     }
     return batches;
@@ -85,8 +87,8 @@ final class AggregatorEncoder implements PayloadEncoder {
     return op(snapshot.statistic(i)) != OP_ADD || v > 0.0;
   }
 
-  private static EncodedBatch encodeBatch(StepSnapshot snapshot, int[] selected, int count,
-      String[] commonKeys, String[] commonValues, StringTable table) {
+  private static byte[] encodeBatch(StepSnapshot snapshot, int[] selected, int count,
+      String[] commonKeys, String[] commonValues, StringTable table, JsonBodies bodies) {
     table.add(AtlasNames.NAME);
     table.add(AtlasNames.STATISTIC);
     for (int c = 0; c < commonKeys.length; c++) {
@@ -115,51 +117,49 @@ final class AggregatorEncoder implements PayloadEncoder {
       commonValueIndexes[c] = table.indexOf(commonValues[c]);
     }
 
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, count * 16));
     int[] pairs = new int[32];
-    try (JsonGenerator gen = JsonBodies.open(bytes)) {
-      gen.writeStartArray();
-      gen.writeNumber(table.size());
-      for (int s = 0; s < table.size(); s++) {
-        gen.writeString(table.get(s));
-      }
-      for (int j = 0; j < count; j++) {
-        int i = selected[j];
-        Id id = snapshot.id(i);
-        int size = id.size();
-        if (pairs.length < 2 * (size + 1 + commonKeys.length)) {
-          pairs = Arrays.copyOf(pairs, 2 * (size + 1 + commonKeys.length));
-        }
-        int p = 0;
-        for (int c = 0; c < commonKeys.length; c++) {
-          if (!isReserved(commonKeys[c]) && !hasKey(id, commonKeys[c])) {
-            pairs[p++] = commonKeyIndexes[c];
-            pairs[p++] = commonValueIndexes[c];
-          }
-        }
-        for (int t = 1; t < size; t++) {
-          String key = id.getKey(t);
-          if (!isReserved(key)) {
-            pairs[p++] = table.indexOf(key);
-            pairs[p++] = table.indexOf(id.getValue(t));
-          }
-        }
-        String statistic = snapshot.statistic(i);
-        pairs[p++] = statisticIndex;
-        pairs[p++] = table.indexOf(statistic);
-        pairs[p++] = nameIndex;
-        pairs[p++] = table.indexOf(id.name());
-
-        gen.writeNumber(p / 2);
-        for (int k = 0; k < p; k++) {
-          gen.writeNumber(pairs[k]);
-        }
-        gen.writeNumber(op(statistic));
-        JsonBodies.writeValue(gen, snapshot.delta(i));
-      }
-      gen.writeEndArray();
+    JsonGenerator gen = bodies.start();
+    gen.writeStartArray();
+    gen.writeNumber(table.size());
+    for (int s = 0; s < table.size(); s++) {
+      gen.writeString(table.get(s));
     }
-    return new EncodedBatch(bytes.toByteArray(), count);
+    for (int j = 0; j < count; j++) {
+      int i = selected[j];
+      Id id = snapshot.id(i);
+      int size = id.size();
+      if (pairs.length < 2 * (size + 1 + commonKeys.length)) {
+        pairs = Arrays.copyOf(pairs, 2 * (size + 1 + commonKeys.length));
+      }
+      int p = 0;
+      for (int c = 0; c < commonKeys.length; c++) {
+        if (!isReserved(commonKeys[c]) && !hasKey(id, commonKeys[c])) {
+          pairs[p++] = commonKeyIndexes[c];
+          pairs[p++] = commonValueIndexes[c];
+        }
+      }
+      for (int t = 1; t < size; t++) {
+        String key = id.getKey(t);
+        if (!isReserved(key)) {
+          pairs[p++] = table.indexOf(key);
+          pairs[p++] = table.indexOf(id.getValue(t));
+        }
+      }
+      String statistic = snapshot.statistic(i);
+      pairs[p++] = statisticIndex;
+      pairs[p++] = table.indexOf(statistic);
+      pairs[p++] = nameIndex;
+      pairs[p++] = table.indexOf(id.name());
+
+      gen.writeNumber(p / 2);
+      for (int k = 0; k < p; k++) {
+        gen.writeNumber(pairs[k]);
+      }
+      gen.writeNumber(op(statistic));
+      bodies.writeValue(gen, snapshot.delta(i));
+    }
+    gen.writeEndArray();
+    return bodies.finish(gen);
   }
 
   /** Keys this encoder writes itself: the id's own {@code statistic} tag is replaced by the snapshot's. */
