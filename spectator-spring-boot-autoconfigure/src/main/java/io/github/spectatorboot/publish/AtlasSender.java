@@ -123,13 +123,12 @@ final class AtlasSender {
     if (e instanceof RetryableAnswer) {
       return true;
     }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      // includes Netty's ConnectTimeoutException and AnnotatedConnectException (refused)
+    // WebClient wraps the cause; Netty's ConnectTimeoutException and AnnotatedConnectException
+    // (refused) are ConnectExceptions
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
       if (t instanceof ConnectException) {
         return true;
-      }
-      if (t.getCause() == t) {
-        break;
       }
     }
     return false;
@@ -140,7 +139,7 @@ final class AtlasSender {
       return "no answer within " + attemptTimeout;
     }
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 10; depth++) {
       root = root.getCause();
     }
     String message = root.getMessage();

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Polls the registry once per step, just after each step boundary, on a scheduler of its own, and
@@ -52,7 +53,7 @@ final class StepSchedule {
     this.registry = registry;
     this.clock = registry.clock();
     this.ownsScheduler = scheduler == null;
-    this.scheduler = scheduler != null ? scheduler : reactor.core.scheduler.Schedulers.newSingle(threadName, true);
+    this.scheduler = scheduler != null ? scheduler : Schedulers.newSingle(threadName, true);
     this.onStep = onStep;
     this.stepMillis = registry.stepMillis();
     this.offsetMillis = offsetMillis(stepMillis);

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * One test per way the backend misbehaves. Each one checks the same things: the tick returns
- * while the request is still out (the schedule never waits for the network), every step is
- * polled on time, each measurement sent is counted exactly once as sent or dropped with the right
- * error, and the first step after the backend recovers is published.
+ * One test per way the backend misbehaves. Each one checks the same things: every step is polled
+ * on time, each measurement sent is counted exactly once as sent or dropped with the right error,
+ * and the first step after the backend recovers is published. Ticks run on the test thread, so a
+ * tick that waited for the network would hang the test: the hung-backend test holds a request
+ * while the test keeps recording and ticking.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AtlasPublisherFaultsTest {
@@ -170,7 +171,6 @@ class AtlasPublisherFaultsTest {
       record(f);
 
       StepSnapshot step = f.advanceOneStep();
-      assertThat(f.publisher.publishesInFlight()).as("the tick returned before the answer").isEqualTo(1);
       f.awaitIdle();
 
       assertThat(backend.received).hasSize(1);
