@@ -86,9 +86,9 @@ final class AtlasSender {
     int status = answer.status();
     if (status == 202 || status == 400) {
       ValidationResponse v = parse(answer.body());
-      if (v != null) {
+      if (v != null && v.isValidation()) {
         // a 400 means every measurement failed, whatever the count says
-        int rejected = status == 400 && v.errorCount() <= 0 ? n : Math.max(0, Math.min(n, v.errorCount()));
+        int rejected = status == 400 && v.rejected() <= 0 ? n : Math.max(0, Math.min(n, v.rejected()));
         String error = rejected == 0 ? null
             : rejected + " of " + n + " measurements rejected by validation (HTTP " + status + "): " + v.messages();
         return new BatchOutcome(n - rejected, rejected, 0, 0, error);
