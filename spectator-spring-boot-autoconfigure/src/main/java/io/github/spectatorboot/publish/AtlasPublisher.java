@@ -64,7 +64,6 @@ public final class AtlasPublisher implements AutoCloseable {
   /** Connections idle longer than this are closed by us, before a load balancer's idle timeout races a request. */
   private static final Duration MAX_IDLE = Duration.ofSeconds(30);
 
-  private final StepRegistry registry;
   private final PublisherConfig config;
   private final PublisherConfig.Format format;
   private final Clock clock;
@@ -108,7 +107,6 @@ public final class AtlasPublisher implements AutoCloseable {
       throw new IllegalArgumentException("the publisher's step (" + config.step() + ") must be the registry's ("
           + Duration.ofMillis(registry.stepMillis()) + ")");
     }
-    this.registry = registry;
     this.config = config;
     this.format = config.resolvedFormat();
     this.clock = registry.clock();

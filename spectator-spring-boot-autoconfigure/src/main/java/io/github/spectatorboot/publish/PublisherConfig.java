@@ -53,11 +53,14 @@ public record PublisherConfig(
     /**
      * The Atlas publish API ({@code /api/v1/publish}) that Spectator Java's {@code AtlasRegistry}
      * uses: one JSON object per request with the common tags and timestamped rates and gauges.
+     * Idle counters and timers report 0 until their meter expires, as in Spectator Java.
      */
     PUBLISH,
     /**
      * The Atlas aggregator's update API ({@code /api/v4/update}) that spectator-py 0.1.x uses: a
      * flat JSON array with a string table and the step's raw deltas, each with an add or max op.
+     * As in spectator-py, adds of zero are not sent (an idle counter sends nothing) while max
+     * values are, so an idle timer sends its {@code max} of 0 until its meter expires.
      */
     AGGREGATOR
   }
