@@ -1,0 +1,262 @@
+package io.github.spectatorboot.benchmarks;
+
+import com.netflix.spectator.api.Clock;
+import com.netflix.spectator.api.Counter;
+import com.netflix.spectator.api.ManualClock;
+import com.netflix.spectator.api.Registry;
+import com.netflix.spectator.api.Timer;
+import com.netflix.spectator.atlas.AtlasConfig;
+import com.netflix.spectator.atlas.AtlasRegistry;
+import com.netflix.spectator.atlas.Publisher;
+import com.netflix.spectator.atlas.impl.DefaultPublisher;
+import com.netflix.spectator.atlas.impl.EvalPayload;
+import com.netflix.spectator.atlas.impl.PublishPayload;
+import io.github.spectatorboot.registry.StepRegistry;
+import io.github.spectatorboot.registry.StepRegistryConfig;
+import io.github.spectatorboot.registry.StepSnapshot;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One step of 100,000 measurements (20,000 counters and 20,000 timers, every meter updated in the
+ * step, three common tags) taken from the registry and turned into gzip-compressed request bodies
+ * of at most 10,000 measurements, the network left out:
+ *
+ * <ul>
+ *   <li>{@code stepRegistryPublishApi}: {@code StepRegistry.poll} and this project's publish API
+ *       encoder (Jackson 3 streaming JSON into gzip);</li>
+ *   <li>{@code stepRegistryAggregator}: {@code StepRegistry.poll} and the aggregator encoder
+ *       (string table, raw deltas);</li>
+ *   <li>{@code atlasRegistry}: Netflix's {@code AtlasRegistry.sendToAtlas()} itself, with step and
+ *       lwc step both one minute: {@code pollMeters}, the consolidators, {@code getBatches}, the
+ *       expiry sweep, and for every batch {@code DefaultPublisher.encodeBatch} (Smile into gzip
+ *       at the same level, {@code BEST_SPEED}), called in place of the HTTP send on the calling
+ *       thread where {@code DefaultPublisher} would hand it to its sender pool.</li>
+ * </ul>
+ *
+ * <p>Recording into the meters happens in the per-invocation setup, outside the measured time.
+ * The encoders and {@code sendToAtlas}/{@code encodeBatch} are not public, so they are reached
+ * through method handles (no JPMS on the class path), which adds a few nanoseconds per call.
+ * Run with {@code -prof gc} for the allocation per step ({@code gc.alloc.rate.norm}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class PublishStepBenchmark {
+
+  static final int COUNTERS = 20_000;
+  static final int TIMERS = 20_000;
+  static final int BATCH_SIZE = 10_000;
+  static final long STEP_MILLIS = 60_000;
+  static final Map<String, String> COMMON_TAGS = Map.of(
+      "nf.app", "benchapp", "nf.cluster", "benchapp-main", "nf.node", "i-0123456789abcdef0");
+
+  /** The same 40,000 meters in whichever registry, recorded into once per step. */
+  static final class Meters {
+    private final Counter[] counters = new Counter[COUNTERS];
+    private final Timer[] timers = new Timer[TIMERS];
+
+    Meters(Registry registry) {
+      for (int i = 0; i < COUNTERS; i++) {
+        counters[i] = registry.counter("server.requests." + (i % 50),
+            "endpoint", "/api/v1/resource" + (i / 50), "status", String.valueOf(200 + i % 5));
+      }
+      for (int i = 0; i < TIMERS; i++) {
+        timers[i] = registry.timer("server.latency." + (i % 50),
+            "endpoint", "/api/v1/resource" + (i / 50), "method", i % 2 == 0 ? "GET" : "POST");
+      }
+    }
+
+    void recordOneStep() {
+      for (int i = 0; i < COUNTERS; i++) {
+        counters[i].increment(1 + i % 7);
+      }
+      for (int i = 0; i < TIMERS; i++) {
+        timers[i].record(1 + i % 1000, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /** This project: a {@link StepRegistry} and the two encoders. */
+  @State(Scope.Benchmark)
+  public static class StepRegistryState {
+    StepRegistry registry;
+    Meters meters;
+    long stepEnd;
+    Object publishEncoder;
+    Object aggregatorEncoder;
+    MethodHandle encode;
+    int lastSize;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Throwable {
+      registry = new StepRegistry(Clock.SYSTEM, new StepRegistryConfig(
+          Duration.ofMillis(STEP_MILLIS), Duration.ofDays(365), 1_000_000, COMMON_TAGS));
+      meters = new Meters(registry);
+      stepEnd = System.currentTimeMillis() / STEP_MILLIS * STEP_MILLIS;
+      Class<?> encoderType = Class.forName("io.github.spectatorboot.publish.PayloadEncoder");
+      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(encoderType, MethodHandles.lookup());
+      encode = lookup.findVirtual(encoderType, "encode", MethodType.methodType(List.class, StepSnapshot.class, int.class))
+          .asType(MethodType.methodType(List.class, Object.class, StepSnapshot.class, int.class));
+      publishEncoder = newInstance("io.github.spectatorboot.publish.PublishApiEncoder");
+      aggregatorEncoder = newInstance("io.github.spectatorboot.publish.AggregatorEncoder");
+    }
+
+    @Setup(Level.Invocation)
+    public void recordOneStep() {
+      meters.recordOneStep();
+      stepEnd += STEP_MILLIS;
+    }
+
+    @TearDown(Level.Trial)
+    public void check() {
+      if (lastSize < COUNTERS + 4 * TIMERS) {
+        throw new IllegalStateException("the step held " + lastSize + " measurements, not 100,000");
+      }
+    }
+  }
+
+  /** Netflix's {@link AtlasRegistry}, its {@code sendToAtlas()} and {@code DefaultPublisher.encodeBatch}. */
+  @State(Scope.Benchmark)
+  public static class AtlasRegistryState {
+    ManualClock clock;
+    AtlasRegistry registry;
+    Meters meters;
+    MethodHandle sendToAtlas;
+    EncodingPublisher publisher;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Throwable {
+      clock = new ManualClock();
+      clock.setWallTime(System.currentTimeMillis() / STEP_MILLIS * STEP_MILLIS + STEP_MILLIS / 2);
+      publisher = new EncodingPublisher();
+      registry = new AtlasRegistry(clock, new BenchAtlasConfig(publisher));
+      meters = new Meters(registry);
+      Method send = AtlasRegistry.class.getDeclaredMethod("sendToAtlas");
+      send.setAccessible(true);
+      sendToAtlas = MethodHandles.lookup().unreflect(send);
+    }
+
+    /** AtlasRegistry reads its clock: record in the middle of a step, publish in the next one. */
+    @Setup(Level.Invocation)
+    public void recordOneStep() {
+      meters.recordOneStep();
+      clock.setWallTime(clock.wallTime() + STEP_MILLIS);
+      publisher.lastMeasurements = 0;
+    }
+
+    @TearDown(Level.Trial)
+    public void check() {
+      if (publisher.lastMeasurements < COUNTERS + 4 * TIMERS) {
+        throw new IllegalStateException("AtlasRegistry published " + publisher.lastMeasurements
+            + " measurements, not 100,000: the benchmark is not measuring its path");
+      }
+    }
+  }
+
+  @Benchmark
+  public List<?> stepRegistryPublishApi(StepRegistryState s) throws Throwable {
+    StepSnapshot snapshot = s.registry.poll(s.stepEnd);
+    s.lastSize = snapshot.size();
+    return (List<?>) s.encode.invokeExact(s.publishEncoder, snapshot, BATCH_SIZE);
+  }
+
+  @Benchmark
+  public List<?> stepRegistryAggregator(StepRegistryState s) throws Throwable {
+    StepSnapshot snapshot = s.registry.poll(s.stepEnd);
+    s.lastSize = snapshot.size();
+    return (List<?>) s.encode.invokeExact(s.aggregatorEncoder, snapshot, BATCH_SIZE);
+  }
+
+  @Benchmark
+  public long atlasRegistry(AtlasRegistryState s) throws Throwable {
+    s.sendToAtlas.invokeExact(s.registry);
+    return s.publisher.bytes;
+  }
+
+  private static Object newInstance(String className) throws Throwable {
+    Class<?> type = Class.forName(className);
+    MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+    return lookup.findConstructor(type, MethodType.methodType(void.class)).invoke();
+  }
+
+  /**
+   * Stands in for {@code DefaultPublisher}'s send: encodes each batch with the real
+   * {@code DefaultPublisher.encodeBatch} on the calling thread and keeps only the size.
+   */
+  static final class EncodingPublisher implements Publisher {
+    private final DefaultPublisher delegate;
+    private final MethodHandle encodeBatch;
+    long bytes;
+    long lastMeasurements;
+
+    EncodingPublisher() throws ReflectiveOperationException {
+      AtlasConfig defaults = k -> null;
+      this.delegate = new DefaultPublisher(defaults);
+      Method m = DefaultPublisher.class.getDeclaredMethod("encodeBatch", PublishPayload.class);
+      m.setAccessible(true);
+      this.encodeBatch = MethodHandles.lookup().unreflect(m);
+    }
+
+    @Override public void init() {
+    }
+
+    @Override public CompletableFuture<Void> publish(PublishPayload payload) {
+      try {
+        byte[] body = (byte[]) encodeBatch.invokeExact(delegate, payload);
+        bytes += body.length;
+        lastMeasurements += payload.getMetrics().size();
+        return CompletableFuture.completedFuture(null);
+      } catch (Throwable e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override public CompletableFuture<Void> publish(EvalPayload payload) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override public void close() {
+    }
+  }
+
+  /** One minute steps for both publishing and polling, no streaming, the benchmark's publisher. */
+  static final class BenchAtlasConfig implements AtlasConfig {
+    private final Publisher publisher;
+
+    BenchAtlasConfig(Publisher publisher) {
+      this.publisher = publisher;
+    }
+
+    @Override public String get(String k) {
+      return switch (k) {
+        case "atlas.step", "atlas.lwc.step" -> "PT1M";
+        case "atlas.meterTTL" -> "P365D";
+        default -> null;
+      };
+    }
+
+    @Override public Map<String, String> commonTags() {
+      return COMMON_TAGS;
+    }
+
+    @Override public Publisher publisher() {
+      return publisher;
+    }
+  }
+}

@@ -1,0 +1,368 @@
+package io.github.spectatorboot.publish;
+
+import com.netflix.spectator.api.Clock;
+import io.github.spectatorboot.registry.StepRegistry;
+import io.github.spectatorboot.registry.StepSnapshot;
+import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Ships every step of a {@link StepRegistry} to Atlas, in the publish API or the aggregator
+ * format, without ever blocking the application: one poll per step on a thread of its own,
+ * requests sent asynchronously with WebClient on Reactor Netty, and a final flush on
+ * {@link #close()}.
+ *
+ * <p>Schedule: the registry is polled once per step, just after each step boundary (2% of the step
+ * later, at most one second), and the snapshot is encoded and sent right away. Publishes never
+ * overlap: a step whose predecessor is still sending is counted in
+ * {@link PublisherStatus#skippedSteps()} and not sent, so at most one step's requests are ever
+ * held in memory. This publisher is the only thing that may poll the registry; when publishing is
+ * disabled, use a {@link StepPoller} instead (never both on one registry).
+ *
+ * <p>Sending: batches of at most {@link PublisherConfig#batchSize()} measurements, gzip-compressed
+ * JSON, at most {@link PublisherConfig#numThreads()} requests in flight. 429, 503 and failures to
+ * connect are retried (three attempts in all, exponential backoff from one second, with jitter);
+ * nothing else is. 202 and 400 bodies are read for the count of measurements the backend rejected.
+ * Every measurement sent ends up counted once in the registry's {@code spectator.measurements}
+ * counters ({@code id=sent}, or {@code id=dropped} with {@code error=validation}, {@code http-error}
+ * for an HTTP error status, {@code other} when no answer came), and each publish is timed in
+ * {@code spectator.atlas.publishTaskTime{id=sendToAtlas}}. Failures are logged at WARN at most once
+ * a minute, with the server's sample messages; bodies are never logged.
+ *
+ * <p>Shutdown: {@link #close()} stops the schedule, then sends the last completed step (unless a
+ * tick already took it) and the partial step in progress, stamped with the end of that step, each
+ * exactly once. Those are sent at once, alongside a predecessor still in flight, and
+ * {@code close()} waits for all of them at most {@link PublisherConfig#shutdownTimeout()}; what is
+ * still unanswered then is cancelled and counted as dropped.
+ */
+public final class AtlasPublisher implements AutoCloseable {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(AtlasPublisher.class);
+
+  /** First retry backoff, as Spectator Java's {@code HttpRequestBuilder}; the second is twice that. */
+  static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+
+  /** Connections idle longer than this are closed by us, before a load balancer's idle timeout races a request. */
+  private static final Duration MAX_IDLE = Duration.ofSeconds(30);
+
+  private final PublisherConfig config;
+  private final PublisherConfig.Format format;
+  private final Clock clock;
+  private final PayloadEncoder encoder;
+  private final ConnectionProvider connections;
+  private final AtlasSender sender;
+  private final StepSchedule schedule;
+  private final PublishMeters meters;
+  private final WarnLimiter warnings;
+
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong skippedSteps = new AtomicLong();
+  private volatile Instant lastAttempt;
+  private volatile Instant lastSuccess;
+  private volatile String lastError;
+
+  /** The publish of the latest step sent; written under the schedule's lock (ticks) or by close. */
+  private volatile PublishRun inFlight;
+
+  /**
+   * A publisher of {@code registry} with the given settings; call {@link #start()} to begin.
+   *
+   * @param builder a WebClient builder, for example Spring Boot's; it is cloned, and the clone
+   *     gets a Reactor Netty connector with this publisher's own connection pool (at most
+   *     {@code numThreads} connections), connect and read timeouts and response decompression
+   * @throws IllegalArgumentException if the config's step is not the registry's
+   */
+  public AtlasPublisher(StepRegistry registry, PublisherConfig config, WebClient.Builder builder) {
+    this(registry, config, builder, null, DEFAULT_RETRY_BACKOFF, Schedulers.parallel());
+  }
+
+  /**
+   * For tests: ticks on {@code scheduler} ({@code null} for a thread of our own), retries after
+   * {@code retryBackoff}, backoffs and the attempt backstop on {@code timer}.
+   */
+  AtlasPublisher(StepRegistry registry, PublisherConfig config, WebClient.Builder builder,
+      Scheduler scheduler, Duration retryBackoff, Scheduler timer) {
+    if (config.step().toMillis() != registry.stepMillis()) {
+      throw new IllegalArgumentException("the publisher's step (" + config.step() + ") must be the registry's ("
+          + Duration.ofMillis(registry.stepMillis()) + ")");
+    }
+    this.config = config;
+    this.format = config.resolvedFormat();
+    this.clock = registry.clock();
+    this.encoder = PayloadEncoder.of(format);
+    this.connections = ConnectionProvider.builder("spectator-publisher")
+        .maxConnections(config.numThreads())
+        // requests are bounded by numThreads per publish, at most three publishes at shutdown
+        .pendingAcquireMaxCount(-1)
+        .maxIdleTime(MAX_IDLE)
+        .build();
+    HttpClient http = HttpClient.create(connections)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+        .responseTimeout(config.readTimeout())
+        .compress(true);
+    WebClient client = builder.clone().clientConnector(new ReactorClientHttpConnector(http)).build();
+    // connect, write (bounded like a read) and read: a backstop, the Netty timeouts come first
+    Duration attemptTimeout = config.connectTimeout().plus(config.readTimeout().multipliedBy(2));
+    this.sender = new AtlasSender(client, config.uri(), retryBackoff, attemptTimeout, timer);
+    this.meters = new PublishMeters(registry);
+    this.warnings = new WarnLimiter(LOGGER, clock, Duration.ofMinutes(1));
+    this.schedule = new StepSchedule(registry, scheduler, "spectator-publisher", this::onStep);
+  }
+
+  /** Starts publishing every step; does nothing if already started or closed. */
+  public void start() {
+    if (schedule.start()) {
+      LOGGER.info("publishing metrics every {} to {} ({} format)", config.step(), config.uri(), format);
+    } else {
+      LOGGER.warn("publisher to {} already started or closed, ignoring start()", config.uri());
+    }
+  }
+
+  /** What the publisher has done so far; cheap, safe to call from any thread. */
+  public PublisherStatus status() {
+    return new PublisherStatus(
+        schedule.isRunning() ? PublisherStatus.State.RUNNING : PublisherStatus.State.STOPPED,
+        lastAttempt, lastSuccess, sent.get(), dropped.get(), skippedSteps.get(), lastError);
+  }
+
+  /** The format this publisher speaks, {@code AUTO} resolved. */
+  public PublisherConfig.Format format() {
+    return format;
+  }
+
+  /**
+   * Stops the schedule and flushes: sends the last completed step if no tick took it, and the
+   * partial step in progress, each exactly once, waiting at most the shutdown timeout; then
+   * releases the connections. Blocks the calling thread (never call it from an event loop).
+   * Calling it again does nothing.
+   */
+  @Override public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    schedule.stop();
+    List<PublishRun> runs = new ArrayList<>(3);
+    try {
+      PublishRun previous = inFlight;
+      if (previous != null) {
+        runs.add(previous);
+      }
+      StepSchedule.FinalSteps last = schedule.pollFinal();
+      if (last.completed() != null) {
+        runs.add(publish(last.completed()));
+      }
+      runs.add(publish(last.partial()));
+      for (PublishRun run : runs) {
+        if (!run.await(deadline)) {
+          break;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOGGER.warn("failed to flush the last steps to {}: {}", config.uri(), e.toString());
+    } finally {
+      for (PublishRun run : runs) {
+        run.cancel("cancelled: not answered within the shutdown timeout (" + config.shutdownTimeout() + ")");
+      }
+      connections.dispose();
+      LOGGER.info("stopped publishing metrics to {} (sent {}, dropped {}, skipped steps {})",
+          config.uri(), sent.get(), dropped.get(), skippedSteps.get());
+    }
+  }
+
+  /** Number of publishes in flight, 0 or 1 while the schedule runs; for tests. */
+  int publishesInFlight() {
+    PublishRun run = inFlight;
+    return run == null || run.isDone() ? 0 : 1;
+  }
+
+  /** Runs on the schedule's thread with its lock held: starts sending, never waits. */
+  private void onStep(StepSnapshot snapshot) {
+    PublishRun previous = inFlight;
+    if (previous != null && !previous.isDone()) {
+      long skipped = skippedSteps.incrementAndGet();
+      warnings.warn("skipped publishing the step ending " + Instant.ofEpochMilli(snapshot.timestamp())
+          + " to " + config.uri() + ": the previous step is still being sent (" + skipped + " steps skipped so far)");
+      return;
+    }
+    inFlight = publish(snapshot);
+  }
+
+  /** Encodes the snapshot on the calling thread and starts sending it. */
+  private PublishRun publish(StepSnapshot snapshot) {
+    long start = clock.monotonicTime();
+    List<EncodedBatch> batches;
+    try {
+      batches = encoder.encode(snapshot, config.batchSize());
+    } catch (RuntimeException e) {
+      PublishRun failed = new PublishRun(snapshot.timestamp(), snapshot.size(), start);
+      failed.account(BatchOutcome.other(snapshot.size(), "failed to encode: " + e));
+      failed.complete();
+      return failed;
+    }
+    int total = 0;
+    for (EncodedBatch b : batches) {
+      total += b.size();
+    }
+    PublishRun run = new PublishRun(snapshot.timestamp(), total, start);
+    if (batches.isEmpty()) {
+      // nothing to send (the aggregator format skips zeros): not an attempt
+      run.markEmpty();
+      return run;
+    }
+    lastAttempt = Instant.ofEpochMilli(clock.wallTime());
+    run.subscription = Flux.fromIterable(batches)
+        .flatMap(sender::send, config.numThreads())
+        .subscribe(run::account, run::fail, run::complete);
+    return run;
+  }
+
+  /**
+   * One step being sent: accounts each batch's outcome once, in the counters and the status, and
+   * on cancellation counts whatever is still unanswered as dropped.
+   */
+  private final class PublishRun {
+
+    private final long timestamp;
+    private final int total;
+    private final long startNanos;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private volatile Disposable subscription;
+    private int accounted;
+    private int sentCount;
+    private int droppedCount;
+    private int failedCount;
+    private String firstError;
+    private boolean finished;
+
+    PublishRun(long timestamp, int total, long startNanos) {
+      this.timestamp = timestamp;
+      this.total = total;
+      this.startNanos = startNanos;
+    }
+
+    boolean isDone() {
+      return done.isDone();
+    }
+
+    synchronized void markEmpty() {
+      finished = true;
+      done.complete(null);
+    }
+
+    synchronized void account(BatchOutcome outcome) {
+      if (finished) {
+        return;
+      }
+      int n = outcome.sent() + outcome.dropped();
+      accounted += n;
+      sentCount += outcome.sent();
+      droppedCount += outcome.dropped();
+      failedCount += outcome.droppedHttp() + outcome.droppedOther();
+      if (firstError == null) {
+        firstError = outcome.error();
+      }
+      meters.record(outcome);
+      sent.addAndGet(outcome.sent());
+      dropped.addAndGet(outcome.dropped());
+    }
+
+    void fail(Throwable e) {
+      // the sender never fails; if it does, count what is left as dropped
+      synchronized (this) {
+        if (firstError == null) {
+          firstError = "unexpected failure: " + e;
+        }
+      }
+      finish(null);
+    }
+
+    void complete() {
+      finish(null);
+    }
+
+    /** Cancels what is in flight, counting it as dropped; nothing if already finished. */
+    void cancel(String reason) {
+      Disposable d = subscription;
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+      }
+      if (d != null) {
+        d.dispose();
+      }
+      finish(reason);
+    }
+
+    /** Waits until done or the deadline; returns whether it is done. */
+    boolean await(long deadlineNanos) {
+      try {
+        done.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return true;
+      } catch (TimeoutException e) {
+        return false;
+      } catch (ExecutionException e) {
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
+    private void finish(String cancelReason) {
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        finished = true;
+        int rest = total - accounted;
+        if (rest > 0) {
+          BatchOutcome lost = BatchOutcome.other(rest, cancelReason != null ? cancelReason : "not sent");
+          accounted = total;
+          droppedCount += rest;
+          failedCount += rest;
+          if (firstError == null) {
+            firstError = lost.error();
+          }
+          meters.record(lost);
+          dropped.addAndGet(rest);
+        }
+      }
+      meters.recordPublishTime(clock.monotonicTime() - startNanos);
+      if (failedCount == 0) {
+        // every request was answered 2xx; validation rejections show in lastError
+        lastSuccess = Instant.ofEpochMilli(clock.wallTime());
+      }
+      if (droppedCount == 0) {
+        lastError = null;
+      } else {
+        lastError = firstError;
+        warnings.warn("dropped " + droppedCount + " of " + total + " measurements of the step ending "
+            + Instant.ofEpochMilli(timestamp) + " sent to " + config.uri() + ": " + firstError);
+      }
+      done.complete(null);
+    }
+  }
+}

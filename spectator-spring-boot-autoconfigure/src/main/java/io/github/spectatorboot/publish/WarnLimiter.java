@@ -1,0 +1,42 @@
+package io.github.spectatorboot.publish;
+
+import com.netflix.spectator.api.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+
+/**
+ * Logs at WARN at most once per interval and at DEBUG otherwise, so that a backend failing every
+ * step does not flood the log; the next WARN says how many were held back.
+ */
+final class WarnLimiter {
+
+  private final Logger logger;
+  private final Clock clock;
+  private final long intervalNanos;
+  private final AtomicLong nextWarn = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicInteger suppressed = new AtomicInteger();
+
+  WarnLimiter(Logger logger, Clock clock, Duration interval) {
+    this.logger = logger;
+    this.clock = clock;
+    this.intervalNanos = interval.toNanos();
+  }
+
+  void warn(String message) {
+    long now = clock.monotonicTime();
+    long next = nextWarn.get();
+    if ((next == Long.MIN_VALUE || now - next >= 0) && nextWarn.compareAndSet(next, now + intervalNanos)) {
+      int held = suppressed.getAndSet(0);
+      if (held > 0) {
+        logger.warn("{} ({} similar warnings in the meantime logged at DEBUG)", message, held);
+      } else {
+        logger.warn(message);
+      }
+    } else {
+      suppressed.incrementAndGet();
+      logger.debug(message);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.github.spectatorboot.publish;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Decodes request bodies of both formats back into plain values, for assertions. */
+final class Payloads {
+
+  /** Fails on a key written twice in one object, which the server would resolve silently. */
+  static final JsonMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private Payloads() {}
+
+  /** One aggregator entry: all its tags (with {@code name}), its op and its value. */
+  record AggregatorEntry(Map<String, String> tags, int op, double value) {}
+
+  /** One publish API datapoint: its tags merged over the common tags, timestamp and value. */
+  record Datapoint(Map<String, String> tags, long timestamp, double value) {}
+
+  static byte[] gunzip(byte[] body) {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JsonNode tree(byte[] gzipped) {
+    return JSON.readTree(gunzip(gzipped));
+  }
+
+  /** Decodes one aggregator array; each payload must stand on its own string table. */
+  static List<AggregatorEntry> decodeAggregator(JsonNode array) {
+    int n = array.get(0).intValue();
+    List<String> strings = new ArrayList<>(n);
+    for (int i = 1; i <= n; i++) {
+      strings.add(array.get(i).stringValue());
+    }
+    List<AggregatorEntry> entries = new ArrayList<>();
+    int pos = n + 1;
+    while (pos < array.size()) {
+      int tagCount = array.get(pos++).intValue();
+      Map<String, String> tags = new TreeMap<>();
+      for (int t = 0; t < tagCount; t++) {
+        String key = strings.get(array.get(pos++).intValue());
+        String value = strings.get(array.get(pos++).intValue());
+        if (tags.put(key, value) != null) {
+          throw new AssertionError("tag " + key + " written twice in one entry");
+        }
+      }
+      int op = array.get(pos++).intValue();
+      double value = array.get(pos++).doubleValue();
+      entries.add(new AggregatorEntry(tags, op, value));
+    }
+    return entries;
+  }
+
+  /** Decodes one publish API body. */
+  static List<Datapoint> decodePublish(JsonNode body) {
+    Map<String, String> common = new HashMap<>();
+    for (Map.Entry<String, JsonNode> e : body.get("tags").properties()) {
+      common.put(e.getKey(), e.getValue().stringValue());
+    }
+    List<Datapoint> points = new ArrayList<>();
+    for (JsonNode metric : body.get("metrics")) {
+      Map<String, String> tags = new TreeMap<>(common);
+      for (Map.Entry<String, JsonNode> e : metric.get("tags").properties()) {
+        tags.put(e.getKey(), e.getValue().stringValue());
+      }
+      points.add(new Datapoint(tags, metric.get("timestamp").longValue(), metric.get("value").doubleValue()));
+    }
+    return points;
+  }
+
+  static boolean closeEnough(double expected, double actual) {
+    if (expected == actual) {
+      return true;
+    }
+    return Math.abs(expected - actual) <= 1e-9 * Math.max(Math.abs(expected), Math.abs(actual));
+  }
+}
