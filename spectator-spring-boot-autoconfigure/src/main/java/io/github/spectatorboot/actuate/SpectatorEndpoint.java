@@ -3,6 +3,7 @@ package io.github.spectatorboot.actuate;
 import com.netflix.spectator.api.Id;
 import com.netflix.spectator.api.Meter;
 import com.netflix.spectator.api.Tag;
+import io.github.spectatorboot.publish.PublisherStatus;
 import io.github.spectatorboot.registry.AtlasNames;
 import io.github.spectatorboot.registry.MeterType;
 import io.github.spectatorboot.registry.StepRegistry;
@@ -43,7 +44,7 @@ public class SpectatorEndpoint {
   private final StepRegistry registry;
   private final URI uri;
   private final String format;
-  private final Supplier<@Nullable Object> publisherStatus;
+  private final Supplier<@Nullable PublisherStatus> publisherStatus;
 
   /**
    * @param registry the registry to show
@@ -51,7 +52,8 @@ public class SpectatorEndpoint {
    * @param format the wire format in force, {@code publish} or {@code aggregator}
    * @param publisherStatus the publisher's state, or null when publishing is disabled
    */
-  public SpectatorEndpoint(StepRegistry registry, URI uri, String format, Supplier<@Nullable Object> publisherStatus) {
+  public SpectatorEndpoint(StepRegistry registry, URI uri, String format,
+      Supplier<@Nullable PublisherStatus> publisherStatus) {
     this.registry = registry;
     this.uri = uri;
     this.format = format;
@@ -174,7 +176,7 @@ public class SpectatorEndpoint {
    * @param names the names of the meters in the registry, sorted
    */
   public record SpectatorDescriptor(String step, URI uri, String format, Map<String, String> commonTags,
-      @Nullable Object publisher, List<String> names) implements OperationResponseBody {}
+      @Nullable PublisherStatus publisher, List<String> names) implements OperationResponseBody {}
 
   /**
    * What {@code GET /actuator/spectator/{name}} answers.

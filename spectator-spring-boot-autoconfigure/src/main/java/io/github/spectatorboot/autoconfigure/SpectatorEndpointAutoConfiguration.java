@@ -1,7 +1,10 @@
 package io.github.spectatorboot.autoconfigure;
 
 import io.github.spectatorboot.actuate.SpectatorEndpoint;
+import io.github.spectatorboot.publish.AtlasPublisher;
 import io.github.spectatorboot.registry.StepRegistry;
+import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,7 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /** The {@code spectator} actuator endpoint, when the actuator is present and the endpoint available. */
-@AutoConfiguration(after = SpectatorAutoConfiguration.class)
+@AutoConfiguration(after = {SpectatorAutoConfiguration.class, SpectatorPublishAutoConfiguration.class})
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(StepRegistry.class)
 @ConditionalOnBooleanProperty(name = "spectator.enabled", matchIfMissing = true)
@@ -21,8 +24,12 @@ public final class SpectatorEndpointAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  SpectatorEndpoint spectatorEndpoint(StepRegistry registry, SpectatorProperties properties) {
-    String format = properties.resolvedFormat().name().toLowerCase(java.util.Locale.ROOT);
-    return new SpectatorEndpoint(registry, properties.getUri(), format, () -> null);
+  SpectatorEndpoint spectatorEndpoint(StepRegistry registry, SpectatorProperties properties,
+      ObjectProvider<AtlasPublisher> publisher) {
+    String format = properties.resolvedFormat().name().toLowerCase(Locale.ROOT);
+    return new SpectatorEndpoint(registry, properties.getUri(), format, () -> {
+      AtlasPublisher p = publisher.getIfAvailable();
+      return p == null ? null : p.status();
+    });
   }
 }

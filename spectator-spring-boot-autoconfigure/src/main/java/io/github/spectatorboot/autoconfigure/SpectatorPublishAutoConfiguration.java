@@ -1,0 +1,67 @@
+package io.github.spectatorboot.autoconfigure;
+
+import io.github.spectatorboot.publish.AtlasPublisher;
+import io.github.spectatorboot.publish.PublisherConfig;
+import io.github.spectatorboot.publish.StepPoller;
+import io.github.spectatorboot.registry.StepRegistry;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Ships every step of the {@link StepRegistry} to Atlas with an {@link AtlasPublisher}, or, with
+ * {@code spectator.publish.enabled=false}, only rolls the steps over with a {@link StepPoller} so
+ * the endpoint and meter expiry keep working without touching the network.
+ *
+ * <p>The publisher's {@code WebClient} is built from the application's {@code WebClient.Builder}
+ * when there is one, so its customizers (SSL, proxies, codecs) apply.
+ */
+@AutoConfiguration(after = SpectatorAutoConfiguration.class,
+    afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
+@ConditionalOnBean(StepRegistry.class)
+@ConditionalOnBooleanProperty(name = "spectator.enabled", matchIfMissing = true)
+public final class SpectatorPublishAutoConfiguration {
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty(name = "spectator.publish.enabled", matchIfMissing = true)
+  static class Publishing {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    AtlasPublisher spectatorPublisher(StepRegistry registry, SpectatorProperties properties,
+        ObjectProvider<WebClient.Builder> builders) {
+      PublisherConfig config = new PublisherConfig(properties.getUri(),
+          PublisherConfig.Format.valueOf(properties.resolvedFormat().name()), Duration.ofMillis(registry.stepMillis()),
+          properties.getBatchSize(), properties.getConnectTimeout(), properties.getReadTimeout(),
+          properties.getNumThreads(), properties.getShutdownTimeout());
+      return new AtlasPublisher(registry, config, builders.getIfAvailable(WebClient::builder));
+    }
+
+    @Bean
+    StepLifecycle spectatorPublisherLifecycle(AtlasPublisher publisher) {
+      return new StepLifecycle(publisher::start, publisher::close);
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty(name = "spectator.publish.enabled", havingValue = false)
+  static class PollingOnly {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    StepPoller spectatorStepPoller(StepRegistry registry) {
+      return new StepPoller(registry);
+    }
+
+    @Bean
+    StepLifecycle spectatorStepPollerLifecycle(StepPoller poller) {
+      return new StepLifecycle(poller::start, poller::close);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.github.spectatorboot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.spectatorboot.actuate.SpectatorHealthIndicator;
+import io.github.spectatorboot.publish.AtlasPublisher;
+import io.github.spectatorboot.publish.PublisherConfig;
+import io.github.spectatorboot.publish.StepPoller;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+class SpectatorPublishAutoConfigurationTest {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(SpectatorAutoConfiguration.class, SpectatorPublishAutoConfiguration.class,
+          SpectatorHealthAutoConfiguration.class))
+      .withPropertyValues("spectator.global-registry.enabled=false", "spectator.jvm.enabled=false");
+
+  @Test
+  void createsAPublisherAndItsHealthContributorByDefault() {
+    runner.run(context -> {
+      assertThat(context).hasSingleBean(AtlasPublisher.class).hasSingleBean(SpectatorHealthIndicator.class)
+          .doesNotHaveBean(StepPoller.class);
+      assertThat(context.getBean(AtlasPublisher.class).format()).isEqualTo(PublisherConfig.Format.PUBLISH);
+    });
+  }
+
+  @Test
+  void picksTheAggregatorFormatFromTheUri() {
+    runner.withPropertyValues("spectator.uri=http://127.0.0.1:1/api/v4/update").run(context ->
+        assertThat(context.getBean(AtlasPublisher.class).format()).isEqualTo(PublisherConfig.Format.AGGREGATOR));
+  }
+
+  @Test
+  void withPublishingDisabledOnlyAPollerRollsTheStepsOver() {
+    runner.withPropertyValues("spectator.publish.enabled=false").run(context ->
+        assertThat(context).hasSingleBean(StepPoller.class).doesNotHaveBean(AtlasPublisher.class)
+            .doesNotHaveBean(SpectatorHealthIndicator.class));
+  }
+
+  @Test
+  void theHealthContributorCanBeDisabled() {
+    runner.withPropertyValues("management.health.spectator.enabled=false").run(context ->
+        assertThat(context).hasSingleBean(AtlasPublisher.class).doesNotHaveBean(SpectatorHealthIndicator.class));
+  }
+
+  @Test
+  void healthIsUnknownBeforeTheFirstPublishNeverDown() {
+    runner.run(context -> {
+      var health = context.getBean(SpectatorHealthIndicator.class).health();
+      assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+      assertThat(health.getDetails()).containsEntry("uri", "http://localhost:7101/api/v1/publish")
+          .containsEntry("state", "running");
+    });
+  }
+
+  @Test
+  void thePublisherUsesTheApplicationsWebClientBuilderAndFlushesWhenTheContextCloses() throws Exception {
+    try (MockWebServer atlas = new MockWebServer()) {
+      atlas.enqueue(new MockResponse.Builder().code(200).build());
+      atlas.start(java.net.InetAddress.getLoopbackAddress(), 0);
+      String uri = "http://127.0.0.1:" + atlas.getPort() + "/api/v1/publish";
+      runner.withUserConfiguration(CustomWebClientBuilder.class)
+          .withPropertyValues("spectator.uri=" + uri)
+          .run(context -> context.getBean(com.netflix.spectator.api.Registry.class).counter("orders").increment());
+
+      RecordedRequest request = atlas.takeRequest(10, TimeUnit.SECONDS);
+      assertThat(request).isNotNull();
+      assertThat(request.getHeaders().get("X-Customized")).isEqualTo("by-the-application");
+      assertThat(request.getHeaders().get("Content-Encoding")).isEqualTo("gzip");
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class CustomWebClientBuilder {
+    @Bean
+    WebClient.Builder webClientBuilder() {
+      return WebClient.builder().defaultHeader("X-Customized", "by-the-application");
+    }
+  }
+}
