@@ -7,7 +7,6 @@ import com.netflix.spectator.api.Timer;
 import com.netflix.spectator.api.histogram.PercentileTimer;
 import com.netflix.spectator.api.patterns.PolledMeter;
 import java.time.Duration;
-import java.util.Queue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,8 +28,7 @@ public class OrderMetrics {
         .withName("orders.fulfilment")
         .withRange(Duration.ofMillis(1), Duration.ofSeconds(10))
         .build();
-    Queue<String> pending = queue.pending();
-    PolledMeter.using(registry).withName("orders.queueSize").monitorSize(pending);
+    PolledMeter.using(registry).withName("orders.queueSize").monitorSize(queue.pending());
   }
 
   /** Counts an order refused before it reached the queue. */

@@ -8,10 +8,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrderQueue {
 
-  private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+  /** An accepted order and when it arrived, from {@link System#nanoTime()}. */
+  public record PendingOrder(String id, String body, long arrivedNanos) {}
 
-  /** The pending orders; its size is reported as the gauge {@code orders.queueSize}. */
-  public Queue<String> pending() {
+  private final Queue<PendingOrder> pending = new ConcurrentLinkedQueue<>();
+
+  /** The pending orders; their number is reported as the gauge {@code orders.queueSize}. */
+  public Queue<PendingOrder> pending() {
     return pending;
   }
 }

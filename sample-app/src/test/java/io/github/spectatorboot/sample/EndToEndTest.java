@@ -1,0 +1,196 @@
+package io.github.spectatorboot.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The sample application, started as it ships, publishing to an {@link AtlasTestServer} that
+ * checks every datapoint against Atlas's rules. A 2 second step keeps the test short.
+ */
+class EndToEndTest {
+
+  private static final long STEP = 2_000;
+  private static final double STEP_SECONDS = STEP / 1000.0;
+
+  private AtlasTestServer atlas;
+  private ConfigurableApplicationContext app;
+  private WebTestClient client;
+  private int placed;
+
+  @AfterEach
+  void tearDown() {
+    if (app != null) {
+      app.close();
+    }
+    if (atlas != null) {
+      atlas.close();
+    }
+  }
+
+  private void start(String path) {
+    atlas = new AtlasTestServer(STEP);
+    app = new SpringApplicationBuilder(SampleApplication.class).run(
+        "--server.port=0", "--spectator.uri=" + atlas.uri(path), "--spectator.step=2s",
+        "--spectator.common-tags.nf.node=i-test", "--logging.level.reactor.netty=ERROR");
+    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  private void placeOrders(int n) {
+    for (int i = 0; i < n; i++) {
+      client.post().uri("/orders").bodyValue("apples").exchange().expectStatus().isOk();
+      placed++;
+    }
+  }
+
+  /**
+   * Places {@code n} orders inside one step and returns that step's end; starts over in the next
+   * step if the orders straddled a boundary (rare; the totals stay exact either way).
+   */
+  private long placeOrdersWithinOneStep(int n) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+          .until(() -> System.currentTimeMillis() % STEP < 300);
+      long before = System.currentTimeMillis();
+      placeOrders(n);
+      long after = System.currentTimeMillis();
+      if (before / STEP == after / STEP && after % STEP < STEP - 300) {
+        return (before / STEP + 1) * STEP;
+      }
+    }
+    throw new AssertionError("could not place " + n + " orders within one step in 5 attempts");
+  }
+
+  private static Predicate<AtlasTestServer.Datapoint> named(String name, String... tags) {
+    return d -> {
+      if (!name.equals(d.tags().get("name"))) {
+        return false;
+      }
+      for (int i = 0; i < tags.length; i += 2) {
+        if (!tags[i + 1].equals(d.tags().get(tags[i]))) {
+          return false;
+        }
+      }
+      return true;
+    };
+  }
+
+  private double sum(Predicate<AtlasTestServer.Datapoint> p, boolean rates) {
+    return atlas.accepted().stream().filter(p).mapToDouble(d -> rates ? d.value() * STEP_SECONDS : d.value()).sum();
+  }
+
+  @Test
+  void publishApiDatapointsPassAtlasRulesAndCarryTheRatesOfWhatTheApplicationDid() {
+    start("/api/v1/publish");
+    placeOrders(3); // warm up
+    client.post().uri("/orders").bodyValue("").exchange().expectStatus().isBadRequest();
+    long stepEnd = placeOrdersWithinOneStep(10);
+
+    // the step in progress, seen through the endpoint before it is published
+    client.get().uri("/actuator/spectator/orders.placed?tag=exception:none").exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.inProgressTimestamp").isEqualTo(stepEnd)
+        .jsonPath("$.meters[0].inProgress.count").isEqualTo(10.0)
+        .jsonPath("$.meters[0].tags.class").isEqualTo("OrderService")
+        .jsonPath("$.meters[0].tags['nf.app']").isEqualTo("sample");
+
+    Predicate<AtlasTestServer.Datapoint> placedCount = named("orders.placed", "statistic", "count", "exception", "none");
+    await().atMost(Duration.ofSeconds(15)).until(() -> sum(placedCount, true) == placed);
+
+    // that step, published as a rate per second with the step's end as timestamp
+    List<AtlasTestServer.Datapoint> step = atlas.accepted().stream()
+        .filter(placedCount.and(d -> d.timestamp() == stepEnd)).toList();
+    assertThat(step).singleElement().satisfies(d -> {
+      assertThat(d.value()).isEqualTo(10 / STEP_SECONDS);
+      assertThat(d.tags()).containsEntry("atlas.dstype", "rate").containsEntry("nf.app", "sample")
+          .containsEntry("nf.cluster", "sample-dev").containsEntry("nf.node", "i-test")
+          .containsEntry("class", "OrderService").containsEntry("method", "place");
+    });
+    assertThat(atlas.accepted()).anyMatch(named("orders.placed", "statistic", "max", "atlas.dstype", "gauge")
+        .and(d -> d.timestamp() == stepEnd && d.value() > 0));
+
+    // the injected meters and the annotation counter, over the whole run
+    assertThat(sum(named("orders.attempts", "result", "success"), true)).isEqualTo(placed);
+    assertThat(sum(named("orders.attempts", "result", "failure", "exception", "IllegalArgumentException"), true)).isEqualTo(1);
+    assertThat(sum(named("orders.rejected"), true)).isEqualTo(1);
+    assertThat(sum(named("orders.payloadSize", "statistic", "count"), true)).isEqualTo(placed + 1);
+    assertThat(sum(named("orders.payloadSize", "statistic", "totalAmount"), true)).isEqualTo(placed * "apples".length());
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        atlas.accepted().stream().anyMatch(named("orders.queueSize").and(d -> d.value() == placed)));
+    assertThat(atlas.accepted()).anyMatch(named("jvm.memory.used"));
+
+    // after the publish, the endpoint's last step is the published one
+    client.get().uri("/actuator/spectator/orders.placed?tag=exception:none").exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.lastStepTimestamp").value(t -> assertThat(((Number) t).longValue()).isGreaterThanOrEqualTo(stepEnd));
+
+    assertThat(atlas.violations()).isEmpty();
+  }
+
+  @Test
+  void percentileTimerAndReactiveTimerArePublished() {
+    start("/api/v1/publish");
+    placeOrders(4);
+    for (int i = 0; i < 4; i++) {
+      client.post().uri("/orders/next").exchange().expectStatus().isOk();
+    }
+    client.post().uri("/orders/quote").bodyValue("pears").exchange().expectStatus().isOk()
+        .expectBody(Long.class).isEqualTo(500L);
+
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        sum(named("orders.fulfilment", "statistic", "percentile"), true) == 4
+            && sum(named("orders.quote", "statistic", "count", "currency", "EUR"), true) == 1);
+    assertThat(atlas.accepted()).filteredOn(named("orders.fulfilment", "statistic", "percentile"))
+        .allMatch(d -> d.tags().get("percentile").matches("T[0-9A-F]{4}"));
+    assertThat(sum(named("orders.quote", "statistic", "totalTime"), true)).isGreaterThanOrEqualTo(0.005);
+    assertThat(atlas.violations()).isEmpty();
+  }
+
+  @Test
+  void aggregatorPayloadsPassAtlasRulesAndCarryTheDeltas() {
+    start("/api/v4/update");
+    placeOrders(7);
+    client.post().uri("/orders").bodyValue(" ").exchange().expectStatus().isBadRequest();
+
+    Predicate<AtlasTestServer.Datapoint> placedCount = named("orders.placed", "statistic", "count", "exception", "none");
+    await().atMost(Duration.ofSeconds(15)).until(() -> sum(placedCount, false) == placed);
+
+    assertThat(atlas.paths()).allMatch(p -> p.equals("/api/v4/update"));
+    assertThat(atlas.accepted()).filteredOn(placedCount).allMatch(d -> d.op() == 0);
+    assertThat(atlas.accepted()).filteredOn(named("orders.placed", "statistic", "max")).allMatch(d -> d.op() == 10);
+    assertThat(sum(named("orders.attempts", "result", "failure"), false)).isEqualTo(1);
+    assertThat(sum(named("orders.payloadSize", "statistic", "totalAmount"), false)).isEqualTo(placed * 6 + 1);
+    assertThat(atlas.accepted()).filteredOn(placedCount)
+        .allSatisfy(d -> assertThat(d.tags()).containsEntry("nf.app", "sample").doesNotContainKey("atlas.dstype"));
+    assertThat(atlas.violations()).isEmpty();
+  }
+
+  @Test
+  void closingTheApplicationDeliversThePartialLastStep() {
+    start("/api/v1/publish");
+    placeOrders(5);
+    Predicate<AtlasTestServer.Datapoint> placedCount = named("orders.placed", "statistic", "count", "exception", "none");
+    long closedAt = System.currentTimeMillis();
+
+    app.close();
+    app = null;
+
+    // everything was published by the time close returned, the step in progress included
+    assertThat(sum(placedCount, true)).isEqualTo(placed);
+    long partialStepEnd = (closedAt / STEP + 1) * STEP;
+    assertThat(atlas.accepted()).anyMatch(placedCount.and(d -> d.timestamp() >= partialStepEnd));
+    Map<Long, Long> perStep = new java.util.TreeMap<>();
+    atlas.accepted().stream().filter(placedCount).forEach(d -> perStep.merge(d.timestamp(), 1L, Long::sum));
+    assertThat(perStep.values()).as("no step published twice").allMatch(c -> c == 1L);
+    assertThat(atlas.violations()).isEmpty();
+  }
+}
