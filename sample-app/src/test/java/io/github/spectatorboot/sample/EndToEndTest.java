@@ -60,8 +60,13 @@ class EndToEndTest {
    */
   private long placeOrdersWithinOneStep(int n) {
     for (int attempt = 0; attempt < 5; attempt++) {
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-          .until(() -> System.currentTimeMillis() % STEP < 300);
+      long previousStep = System.currentTimeMillis() / STEP;
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        long now = System.currentTimeMillis();
+        // after the poll that closes the previous step (boundary + 2% of the step): a value
+        // recorded between a boundary and that poll counts in the step that just ended
+        return now / STEP > previousStep && now % STEP >= 150 && now % STEP < 450;
+      });
       long before = System.currentTimeMillis();
       placeOrders(n);
       long after = System.currentTimeMillis();

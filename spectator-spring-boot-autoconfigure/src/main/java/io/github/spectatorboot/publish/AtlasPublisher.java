@@ -24,6 +24,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Ships every step of a {@link StepRegistry} to Atlas, in the publish API or the aggregator
@@ -69,6 +70,7 @@ public final class AtlasPublisher implements AutoCloseable {
   private final Clock clock;
   private final PayloadEncoder encoder;
   private final ConnectionProvider connections;
+  private final LoopResources loops;
   private final AtlasSender sender;
   private final StepSchedule schedule;
   private final PublishMeters meters;
@@ -117,7 +119,11 @@ public final class AtlasPublisher implements AutoCloseable {
         .pendingAcquireMaxCount(-1)
         .maxIdleTime(MAX_IDLE)
         .build();
+    // an event loop of our own: Boot disposes Reactor Netty's global resources when the context
+    // stops, which would otherwise break the final flush that runs after that
+    this.loops = LoopResources.create("spectator-publisher", 1, true);
     HttpClient http = HttpClient.create(connections)
+        .runOn(loops)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
         .responseTimeout(config.readTimeout())
         .compress(true);
@@ -186,6 +192,7 @@ public final class AtlasPublisher implements AutoCloseable {
         run.cancel("cancelled: not answered within the shutdown timeout (" + config.shutdownTimeout() + ")");
       }
       connections.dispose();
+      loops.disposeLater().subscribe();
       LOGGER.info("stopped publishing metrics to {} (sent {}, dropped {}, skipped steps {})",
           config.uri(), sent.get(), dropped.get(), skippedSteps.get());
     }

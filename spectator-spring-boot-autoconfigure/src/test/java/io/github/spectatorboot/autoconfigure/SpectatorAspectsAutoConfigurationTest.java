@@ -1,0 +1,95 @@
+package io.github.spectatorboot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.netflix.spectator.api.Registry;
+import io.github.spectatorboot.annotation.Timed;
+import io.github.spectatorboot.aop.CountedAspect;
+import io.github.spectatorboot.aop.InvalidMeterAnnotationException;
+import io.github.spectatorboot.aop.TimedAspect;
+import io.github.spectatorboot.registry.StepRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class SpectatorAspectsAutoConfigurationTest {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, SpectatorAutoConfiguration.class,
+          SpectatorAspectsAutoConfiguration.class))
+      .withPropertyValues("spectator.global-registry.enabled=false");
+
+  @Test
+  void registersBothAspectsAndTimesAnAnnotatedBean() {
+    runner.withUserConfiguration(AnnotatedBeanConfig.class).run(context -> {
+      assertThat(context).hasSingleBean(TimedAspect.class).hasSingleBean(CountedAspect.class);
+      context.getBean(Greeter.class).greet();
+      StepRegistry registry = context.getBean(StepRegistry.class);
+      assertThat(registry.peek().measurements())
+          .anyMatch(m -> m.id().name().equals("greetings") && m.statistic().equals("count") && m.delta() == 1.0);
+    });
+  }
+
+  @Test
+  void theAspectsCanBeSwitchedOff() {
+    runner.withPropertyValues("spectator.annotations.enabled=false").run(context ->
+        assertThat(context).doesNotHaveBean(TimedAspect.class).doesNotHaveBean(CountedAspect.class)
+            .hasSingleBean(Registry.class));
+  }
+
+  @Test
+  void anApplicationsOwnAspectReplacesTheStartersOne() {
+    runner.withUserConfiguration(OwnAspect.class).run(context ->
+        assertThat(context).hasSingleBean(TimedAspect.class).hasBean("myTimedAspect"));
+  }
+
+  @Test
+  void anInvalidAnnotationStopsStartUpNamingTheMethod() {
+    runner.withUserConfiguration(BadAnnotationConfig.class).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidMeterAnnotationException.class)
+          .hasMessageContaining("BadGreeter").hasMessageContaining("greet").hasMessageContaining("extraTags");
+    });
+  }
+
+  static class Greeter {
+    @Timed("greetings")
+    public String greet() {
+      return "hello";
+    }
+  }
+
+  static class BadGreeter {
+    @Timed(value = "greetings", extraTags = {"odd"})
+    public String greet() {
+      return "hello";
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class AnnotatedBeanConfig {
+    @Bean
+    Greeter greeter() {
+      return new Greeter();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class BadAnnotationConfig {
+    @Bean
+    BadGreeter badGreeter() {
+      return new BadGreeter();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnAspect {
+    @Bean
+    TimedAspect myTimedAspect(Registry registry) {
+      return new TimedAspect(registry);
+    }
+  }
+}
