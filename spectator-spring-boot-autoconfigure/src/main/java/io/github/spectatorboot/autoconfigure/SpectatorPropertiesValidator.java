@@ -51,10 +51,7 @@ final class SpectatorPropertiesValidator {
     positive("spectator.connect-timeout", p.getConnectTimeout(), "Set spectator.connect-timeout to a duration such as 1s.");
     positive("spectator.read-timeout", p.getReadTimeout(), "Set spectator.read-timeout to a duration such as 10s.");
     positive("spectator.meter-ttl", p.getMeterTtl(), "Set spectator.meter-ttl to a duration such as 15m.");
-    if (p.getShutdownTimeout() == null || p.getShutdownTimeout().isNegative()) {
-      throw new InvalidSpectatorPropertyException("spectator.shutdown-timeout", p.getShutdownTimeout(),
-          "the time allowed for the last publish cannot be negative", "Set spectator.shutdown-timeout to a duration such as 5s.");
-    }
+    positive("spectator.shutdown-timeout", p.getShutdownTimeout(), "Set spectator.shutdown-timeout to a duration such as 5s.");
     for (Map.Entry<String, String> tag : p.getCommonTags().entrySet()) {
       validateCommonTag(tag.getKey(), tag.getValue());
     }

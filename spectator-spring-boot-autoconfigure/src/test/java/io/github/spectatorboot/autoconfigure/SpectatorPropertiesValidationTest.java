@@ -39,6 +39,7 @@ class SpectatorPropertiesValidationTest {
       "spectator.read-timeout | -1s | spectator.read-timeout",
       "spectator.meter-ttl | 0m | spectator.meter-ttl",
       "spectator.shutdown-timeout | -1s | spectator.shutdown-timeout",
+      "spectator.shutdown-timeout | 0s | spectator.shutdown-timeout",
       "spectator.common-tags.nf.app | my app | spectator.common-tags.nf.app",
       "spectator.common-tags.nf.color | red | nf.* keys",
       "spectator.common-tags.atlas.dstype | rate | reserved",

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Start-up cost of the starter: the sample application's class path (WebFlux, actuator, the
+# starter) started N times with the starter on and N times with it off (spectator.enabled=false),
+# alternating, each in a fresh JVM; prints the medians of Boot's "Started ... in X seconds".
+# Usage: benchmarks/startup-cost.sh [N]   (from the repository root; builds what it needs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-9}"
+
+./mvnw -B -q -pl sample-app -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/startup-classpath.txt -Dmdep.includeScope=runtime
+cp="sample-app/target/classes:sample-app/target/test-classes:$(cat sample-app/target/startup-classpath.txt)"
+
+run() {
+  java -XX:TieredStopAtLevel=1 -cp "$cp" io.github.spectatorboot.startup.BareApplication \
+    --server.port=0 --spectator.uri=http://127.0.0.1:9/api/v1/publish --spectator.shutdown-timeout=1s "$@" 2>&1 \
+    | sed -n 's/.*Started BareApplication in \([0-9.]*\) seconds.*/\1/p'
+}
+
+on=(); off=()
+for i in $(seq "$n"); do
+  on+=("$(run --spectator.enabled=true)")
+  off+=("$(run --spectator.enabled=false)")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+m_on=$(median "${on[@]}"); m_off=$(median "${off[@]}")
+echo "starter on : ${on[*]} -> median ${m_on} s"
+echo "starter off: ${off[*]} -> median ${m_off} s"
+awk -v a="$m_on" -v b="$m_off" 'BEGIN {printf "cost of the starter: %.0f ms (median of %d starts each)\n", (a - b) * 1000, '"$n"'}'
