@@ -3,6 +3,7 @@ package io.github.spectatorboot.registry;
 import com.netflix.spectator.api.Id;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -65,6 +66,27 @@ abstract class StepDistribution extends StepMeter {
       totalOfSquares.add((double) value * value);
       updateMax(value);
     }
+  }
+
+  /**
+   * Records the first {@code n} of {@code amounts} as one update of each accumulator.
+   *
+   * @param unit the unit of the amounts, converted to nanoseconds; {@code null} to keep them as they are
+   */
+  final void recordAll(long[] amounts, int n, TimeUnit unit) {
+    int limit = Math.min(Math.max(0, n), amounts.length);
+    long sum = 0;
+    double sumOfSquares = 0.0;
+    long maxValue = 0;
+    for (int i = 0; i < limit; i++) {
+      if (amounts[i] > 0) {
+        long v = unit == null ? amounts[i] : unit.toNanos(amounts[i]);
+        sum += v;
+        sumOfSquares += (double) v * v;
+        maxValue = Math.max(maxValue, v);
+      }
+    }
+    recordValues(limit, sum, sumOfSquares, maxValue);
   }
 
   final void recordValues(long n, long sum, double sumOfSquares, long maxValue) {

@@ -21,19 +21,7 @@ final class StepDistributionSummary extends StepDistribution implements Distribu
   }
 
   @Override public void record(long[] amounts, int n) {
-    int limit = Math.min(Math.max(0, n), amounts.length);
-    long sum = 0;
-    double sumOfSquares = 0.0;
-    long maxValue = 0;
-    for (int i = 0; i < limit; i++) {
-      long amount = amounts[i];
-      if (amount > 0) {
-        sum += amount;
-        sumOfSquares += (double) amount * amount;
-        maxValue = Math.max(maxValue, amount);
-      }
-    }
-    recordValues(limit, sum, sumOfSquares, maxValue);
+    recordAll(amounts, n, null);
   }
 
   @Override public long count() {

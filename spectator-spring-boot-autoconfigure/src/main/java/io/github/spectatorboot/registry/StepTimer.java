@@ -35,19 +35,7 @@ final class StepTimer extends StepDistribution implements Timer {
   }
 
   @Override public void record(long[] amounts, int n, TimeUnit unit) {
-    int limit = Math.min(Math.max(0, n), amounts.length);
-    long sum = 0;
-    double sumOfSquares = 0.0;
-    long maxValue = 0;
-    for (int i = 0; i < limit; i++) {
-      if (amounts[i] > 0) {
-        long nanos = unit.toNanos(amounts[i]);
-        sum += nanos;
-        sumOfSquares += (double) nanos * nanos;
-        maxValue = Math.max(maxValue, nanos);
-      }
-    }
-    recordValues(limit, sum, sumOfSquares, maxValue);
+    recordAll(amounts, n, unit);
   }
 
   @Override public void record(Duration[] amounts, int n) {
