@@ -137,7 +137,7 @@ public final class BenchmarkMain {
           double ours = heapBytes(heap, Contender.STEP, meter, steady);
           double atlas = heapBytes(heap, Contender.ATLAS, meter, steady);
           double micrometer = heapBytes(heap, Contender.MICROMETER, meter, steady);
-          out.append(String.format(Locale.ROOT, "| %s, %s | %.0f B | %.0f B | %.0f B | %.2f | ≤ Atlas | %s |%n",
+          out.append(String.format(Locale.ROOT, "| %s, %s | %.0f B | %.0f B | %.0f B | %.2f× | ≤ Atlas | %s |%n",
               meter, steady ? "after two polled steps" : "created and updated once",
               ours, atlas, micrometer, atlas / ours, ours <= atlas ? "yes" : "**no**"));
         }
@@ -183,7 +183,8 @@ public final class BenchmarkMain {
     if (atlas == null || ours == null) {
       return "–";
     }
-    return String.format(Locale.ROOT, "%.1f×", ratio(atlas, ours));
+    // two decimals: a ratio of 4.96 must not read as 5.0 against a target of 5
+    return String.format(Locale.ROOT, "%.2f×", ratio(atlas, ours));
   }
 
   private static double ratio(RunResult atlas, RunResult ours) {
