@@ -70,7 +70,9 @@ class SpectatorAutoConfigurationTest {
   void registersJvmAndGcMetricsOnTheRegistry() {
     runner.run(context -> {
       Registry registry = context.getBean(Registry.class);
-      assertThat(registry.stream().map(m -> m.id().name())).contains("jvm.memory.used", "jvm.gc.maxDataSize");
+      // registered off the start-up path
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(registry.stream().map(m -> m.id().name())).contains("jvm.memory.used", "jvm.gc.maxDataSize"));
     });
   }
 
