@@ -85,12 +85,18 @@ public final class StepRegistry extends AbstractRegistry {
   private volatile long lastPollTimestamp;
   private volatile StepSnapshot lastSnapshot;
 
+  /** Handles of real meters by name and tag strings as passed; replaced when a poll removes meters. */
+  private volatile LookupCache<Counter> counterLookups;
+  private volatile LookupCache<Timer> timerLookups;
+  private volatile LookupCache<DistributionSummary> summaryLookups;
+
   /** A registry with the given clock and settings. */
   public StepRegistry(Clock clock, StepRegistryConfig config) {
     super(clock, spectatorConfig(config));
     this.stepMillis = config.step().toMillis();
     this.meterTtlMillis = config.meterTtl().toMillis();
     this.maxMeters = config.maxMeters();
+    clearLookupCaches();
     this.commonTags = normalize(config.commonTags());
     this.lastPollTimestamp = clock.wallTime() / stepMillis * stepMillis;
     this.lastSnapshot = StepSnapshot.empty(lastPollTimestamp, stepMillis, commonTags);
@@ -171,6 +177,9 @@ public final class StepRegistry extends AbstractRegistry {
       }
       retired.addFirst(removed);
       if (!removed.isEmpty()) {
+        // the cached handles would still work (they look their meter up again), but the cache
+        // would keep the strings of ids that are gone
+        clearLookupCaches();
         cleanupCachedState();
       }
       StepSnapshot snapshot = out.build();
@@ -222,6 +231,91 @@ public final class StepRegistry extends AbstractRegistry {
         }
       }
     }
+  }
+
+  /**
+   * Same as {@code counter(createId(name, tags))}, with the handle of a real meter cached by the
+   * name and tag strings as passed: asking again with equal strings returns that handle without
+   * building, normalising or looking up an id. No-op handles are never cached, and the cache is
+   * emptied whenever a poll removes meters.
+   */
+  @Override public Counter counter(String name, String... tags) {
+    if (name == null || tags == null || (tags.length & 1) != 0) {
+      return counter(createId(name, tags));
+    }
+    LookupCache<Counter> cache = counterLookups;
+    int hash = LookupCache.hash(name, tags);
+    Counter c = cache.get(hash, name, tags);
+    if (c == null) {
+      // only a copy goes further, so that the caller's array, often the varargs array built for
+      // this call, escapes nowhere and the JIT can leave its allocation out
+      String[] copy = LookupCache.copyOf(tags);
+      c = counter(createId(name, copy));
+      cacheIfReal(cache, hash, name, copy, c);
+    }
+    return c;
+  }
+
+  /** Same as {@code timer(createId(name, tags))}, cached like {@link #counter(String, String...)}. */
+  @Override public Timer timer(String name, String... tags) {
+    if (name == null || tags == null || (tags.length & 1) != 0) {
+      return timer(createId(name, tags));
+    }
+    LookupCache<Timer> cache = timerLookups;
+    int hash = LookupCache.hash(name, tags);
+    Timer t = cache.get(hash, name, tags);
+    if (t == null) {
+      String[] copy = LookupCache.copyOf(tags);
+      t = timer(createId(name, copy));
+      cacheIfReal(cache, hash, name, copy, t);
+    }
+    return t;
+  }
+
+  /**
+   * Same as {@code distributionSummary(createId(name, tags))}, cached like
+   * {@link #counter(String, String...)}.
+   */
+  @Override public DistributionSummary distributionSummary(String name, String... tags) {
+    if (name == null || tags == null || (tags.length & 1) != 0) {
+      return distributionSummary(createId(name, tags));
+    }
+    LookupCache<DistributionSummary> cache = summaryLookups;
+    int hash = LookupCache.hash(name, tags);
+    DistributionSummary d = cache.get(hash, name, tags);
+    if (d == null) {
+      String[] copy = LookupCache.copyOf(tags);
+      d = distributionSummary(createId(name, copy));
+      cacheIfReal(cache, hash, name, copy, d);
+    }
+    return d;
+  }
+
+  /**
+   * Caches a handle only when it wraps one of this registry's meters: a no-op handle (type
+   * conflict, {@code maxMeters} reached) stays a no-op, and a later lookup must get a real meter.
+   */
+  private static <T extends Meter> void cacheIfReal(LookupCache<T> cache, int hash, String name, String[] tags, T handle) {
+    if (!(handle instanceof SwapMeter<?> swap) || !(swap.get() instanceof StepMeter)) {
+      return;
+    }
+    for (String t : tags) {
+      if (t == null) {
+        return;
+      }
+    }
+    cache.put(hash, name, tags, handle);
+  }
+
+  private void clearLookupCaches() {
+    counterLookups = new LookupCache<>(maxMeters);
+    timerLookups = new LookupCache<>(maxMeters);
+    summaryLookups = new LookupCache<>(maxMeters);
+  }
+
+  /** Number of cached counter, timer and distribution summary handles; for tests. */
+  int cachedLookups() {
+    return counterLookups.size() + timerLookups.size() + summaryLookups.size();
   }
 
   @Override protected Counter newCounter(Id id) {
