@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.springframework.aop.Advisor;
 import org.springframework.aop.aspectj.annotation.AspectJProxyFactory;
 
 /**
@@ -100,7 +101,9 @@ public class TimedAspectBenchmark {
   private static Pricing proxy(Pricing target, Object aspect) {
     AspectJProxyFactory factory = new AspectJProxyFactory(target);
     factory.setProxyTargetClass(true);
-    if (aspect != null) {
+    if (aspect instanceof Advisor advisor) {
+      factory.addAdvisor(advisor); // ours is a Spring advisor, Micrometer's an AspectJ aspect
+    } else if (aspect != null) {
       factory.addAspect(aspect);
     }
     return factory.getProxy();

@@ -4,7 +4,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.aspectj.lang.ProceedingJoinPoint;
 import org.slf4j.Logger;
 import org.springframework.util.ClassUtils;
 
@@ -15,6 +14,13 @@ import org.springframework.util.ClassUtils;
  * the application's call goes on unchanged.
  */
 abstract class MethodRecorder {
+
+  /** The intercepted call, continued. */
+  @FunctionalInterface
+  interface Call {
+    Object proceed() throws Throwable;
+  }
+
 
   final Class<?> targetClass;
   final ReturnKind kind;
@@ -55,14 +61,14 @@ abstract class MethodRecorder {
   /**
    * Calls the method and records the call, returning what it returns and throwing what it throws.
    */
-  Object proceed(ProceedingJoinPoint pjp) throws Throwable {
+  Object proceed(Call call) throws Throwable {
     if (kind.isReactive()) {
-      return proceedReactive(pjp);
+      return proceedReactive(call);
     }
     long token = start();
     Object result;
     try {
-      result = pjp.proceed();
+      result = call.proceed();
     } catch (Throwable t) {
       failure(token, t);
       throw t;
@@ -96,10 +102,10 @@ abstract class MethodRecorder {
     }
   }
 
-  private Object proceedReactive(ProceedingJoinPoint pjp) throws Throwable {
+  private Object proceedReactive(Call call) throws Throwable {
     Object result;
     try {
-      result = pjp.proceed();
+      result = call.proceed();
     } catch (Throwable t) {
       // no publisher, no subscription: the failed call is recorded on its own
       failure(start(), t);
@@ -143,8 +149,8 @@ abstract class MethodRecorder {
       super(targetClass, ReturnKind.SYNC, "", logger);
     }
 
-    @Override Object proceed(ProceedingJoinPoint pjp) throws Throwable {
-      return pjp.proceed();
+    @Override Object proceed(Call call) throws Throwable {
+      return call.proceed();
     }
 
     @Override long start() {

@@ -5,8 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
-import org.aspectj.lang.ProceedingJoinPoint;
-import org.aspectj.lang.reflect.MethodSignature;
+import org.aopalliance.intercept.MethodInvocation;
 import org.slf4j.Logger;
 import org.springframework.core.MethodClassKey;
 
@@ -36,11 +35,11 @@ final class RecorderCache {
     this.logger = logger;
   }
 
-  /** The recorder for the join point's method and target; a disabled one if they cannot be read. */
-  MethodRecorder get(ProceedingJoinPoint pjp) {
+  /** The recorder for the invocation's method and target; a disabled one if they cannot be read. */
+  MethodRecorder get(MethodInvocation invocation) {
     try {
-      Method method = ((MethodSignature) pjp.getSignature()).getMethod();
-      Object target = pjp.getTarget();
+      Method method = invocation.getMethod();
+      Object target = invocation.getThis();
       Class<?> targetClass = target != null ? target.getClass() : method.getDeclaringClass();
       return get(method, targetClass);
     } catch (RuntimeException | LinkageError e) {

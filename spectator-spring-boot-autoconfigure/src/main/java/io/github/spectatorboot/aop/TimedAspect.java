@@ -4,11 +4,13 @@ import com.netflix.spectator.api.Registry;
 import io.github.spectatorboot.annotation.Timed;
 import java.lang.reflect.Method;
 import java.util.Objects;
-import org.aspectj.lang.ProceedingJoinPoint;
-import org.aspectj.lang.annotation.Around;
-import org.aspectj.lang.annotation.Aspect;
+import org.aopalliance.aop.Advice;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.PointcutAdvisor;
 
 /**
  * Times the methods of beans annotated with {@link Timed @Timed}, on the method or on the class.
@@ -25,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * <p>A failure inside the aspect is logged once at WARN and never reaches the caller; what the
  * method returns or throws reaches the caller unchanged.
  */
-@Aspect
-public class TimedAspect {
+public class TimedAspect implements PointcutAdvisor, MethodInterceptor {
 
   private static final Logger logger = LoggerFactory.getLogger(TimedAspect.class);
 
   private final Registry registry;
+  private final Pointcut pointcut = new MeterAnnotationPointcut(Timed.class);
   private final RecorderCache recorders = new RecorderCache(this::recorder, logger);
 
   /** An aspect that records into {@code registry}, timing with the registry's clock. */
@@ -39,9 +41,16 @@ public class TimedAspect {
   }
 
   /** Times the call; the method's own annotation wins over its class's. */
-  @Around("@annotation(io.github.spectatorboot.annotation.Timed) || @within(io.github.spectatorboot.annotation.Timed)")
-  public Object timed(ProceedingJoinPoint pjp) throws Throwable {
-    return recorders.get(pjp).proceed(pjp);
+  @Override public Object invoke(MethodInvocation invocation) throws Throwable {
+    return recorders.get(invocation).proceed(invocation::proceed);
+  }
+
+  @Override public Pointcut getPointcut() {
+    return pointcut;
+  }
+
+  @Override public Advice getAdvice() {
+    return this;
   }
 
   private MethodRecorder recorder(Method method, Class<?> targetClass) {

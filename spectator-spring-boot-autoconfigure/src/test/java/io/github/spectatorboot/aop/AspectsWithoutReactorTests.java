@@ -28,11 +28,11 @@ class AspectsWithoutReactorTests {
             ReactorFreeCalls.class,                                        // test classes
             TimedAspect.class,                                             // main classes
             com.netflix.spectator.api.Registry.class,                      // spectator-api
-            org.springframework.aop.aspectj.annotation.AspectJProxyFactory.class, // spring-aop
+            org.springframework.aop.framework.ProxyFactory.class,           // spring-aop
             org.springframework.beans.BeanUtils.class,                     // spring-beans
             org.springframework.util.ClassUtils.class,                     // spring-core
             org.apache.commons.logging.LogFactory.class,                   // commons-logging
-            org.aspectj.lang.ProceedingJoinPoint.class,                    // aspectjweaver
+            org.aopalliance.intercept.MethodInterceptor.class,             // aopalliance (in spring-aop)
             org.slf4j.LoggerFactory.class,                                 // slf4j-api
             ch.qos.logback.classic.Logger.class,                           // logback-classic
             ch.qos.logback.core.Appender.class)                            // logback-core

@@ -8,7 +8,7 @@ import io.github.spectatorboot.annotation.Counted;
 import io.github.spectatorboot.annotation.Timed;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.springframework.aop.aspectj.annotation.AspectJProxyFactory;
+import org.springframework.aop.framework.ProxyFactory;
 
 /**
  * Calls through both aspects without touching Reactor; loaded by {@link AspectsWithoutReactorTests}
@@ -21,11 +21,11 @@ public final class ReactorFreeCalls {
   /** Calls a timed and counted method and a timed stage; returns the meter names and counts seen. */
   public static String run() {
     Registry registry = new DefaultRegistry(new ManualClock());
-    AspectJProxyFactory factory = new AspectJProxyFactory(new Shop());
+    ProxyFactory factory = new ProxyFactory(new Shop());
     factory.setProxyTargetClass(true);
-    factory.addAspect(new TimedAspect(registry));
-    factory.addAspect(new CountedAspect(registry));
-    Shop shop = factory.getProxy();
+    factory.addAdvisor(new TimedAspect(registry));
+    factory.addAdvisor(new CountedAspect(registry));
+    Shop shop = (Shop) factory.getProxy();
 
     shop.buy();
     shop.later().toCompletableFuture().join();
