@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -89,6 +90,10 @@ public final class StepRegistry extends AbstractRegistry {
   private volatile LookupCache<Counter> counterLookups;
   private volatile LookupCache<Timer> timerLookups;
   private volatile LookupCache<DistributionSummary> summaryLookups;
+  // bound once: a method reference made per call would be an allocation on the lookup path
+  private final Function<Id, Counter> counterById = this::counter;
+  private final Function<Id, Timer> timerById = this::timer;
+  private final Function<Id, DistributionSummary> summaryById = this::distributionSummary;
 
   /** A registry with the given clock and settings. */
   public StepRegistry(Clock clock, StepRegistryConfig config) {
@@ -240,36 +245,12 @@ public final class StepRegistry extends AbstractRegistry {
    * emptied whenever a poll removes meters.
    */
   @Override public Counter counter(String name, String... tags) {
-    if (name == null || tags == null || (tags.length & 1) != 0) {
-      return counter(createId(name, tags));
-    }
-    LookupCache<Counter> cache = counterLookups;
-    int hash = LookupCache.hash(name, tags);
-    Counter c = cache.get(hash, name, tags);
-    if (c == null) {
-      // only a copy goes further, so that the caller's array, often the varargs array built for
-      // this call, escapes nowhere and the JIT can leave its allocation out
-      String[] copy = LookupCache.copyOf(tags);
-      c = counter(createId(name, copy));
-      cacheIfReal(cache, hash, name, copy, c);
-    }
-    return c;
+    return lookup(counterLookups, counterById, name, tags);
   }
 
   /** Same as {@code timer(createId(name, tags))}, cached like {@link #counter(String, String...)}. */
   @Override public Timer timer(String name, String... tags) {
-    if (name == null || tags == null || (tags.length & 1) != 0) {
-      return timer(createId(name, tags));
-    }
-    LookupCache<Timer> cache = timerLookups;
-    int hash = LookupCache.hash(name, tags);
-    Timer t = cache.get(hash, name, tags);
-    if (t == null) {
-      String[] copy = LookupCache.copyOf(tags);
-      t = timer(createId(name, copy));
-      cacheIfReal(cache, hash, name, copy, t);
-    }
-    return t;
+    return lookup(timerLookups, timerById, name, tags);
   }
 
   /**
@@ -277,18 +258,23 @@ public final class StepRegistry extends AbstractRegistry {
    * {@link #counter(String, String...)}.
    */
   @Override public DistributionSummary distributionSummary(String name, String... tags) {
+    return lookup(summaryLookups, summaryById, name, tags);
+  }
+
+  private <M extends Meter> M lookup(LookupCache<M> cache, Function<Id, M> byId, String name, String[] tags) {
     if (name == null || tags == null || (tags.length & 1) != 0) {
-      return distributionSummary(createId(name, tags));
+      return byId.apply(createId(name, tags));
     }
-    LookupCache<DistributionSummary> cache = summaryLookups;
     int hash = LookupCache.hash(name, tags);
-    DistributionSummary d = cache.get(hash, name, tags);
-    if (d == null) {
+    M m = cache.get(hash, name, tags);
+    if (m == null) {
+      // only a copy goes further, so that the caller's array, often the varargs array built for
+      // this call, escapes nowhere and the JIT can leave its allocation out
       String[] copy = LookupCache.copyOf(tags);
-      d = distributionSummary(createId(name, copy));
-      cacheIfReal(cache, hash, name, copy, d);
+      m = byId.apply(createId(name, copy));
+      cacheIfReal(cache, hash, name, copy, m);
     }
-    return d;
+    return m;
   }
 
   /**
