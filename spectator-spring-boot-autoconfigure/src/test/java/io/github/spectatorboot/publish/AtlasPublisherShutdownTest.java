@@ -35,6 +35,9 @@ class AtlasPublisherShutdownTest {
         points.add(p);
       }
     }
+    // the final flush sends the last completed and the partial step concurrently: they may
+    // arrive in either order, so read them in step order
+    points.sort(java.util.Comparator.comparingLong(Datapoint::timestamp));
     return points;
   }
 
