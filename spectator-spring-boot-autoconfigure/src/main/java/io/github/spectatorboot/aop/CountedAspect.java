@@ -2,15 +2,8 @@ package io.github.spectatorboot.aop;
 
 import com.netflix.spectator.api.Registry;
 import io.github.spectatorboot.annotation.Counted;
-import java.lang.reflect.Method;
-import java.util.Objects;
-import org.aopalliance.aop.Advice;
-import org.aopalliance.intercept.MethodInterceptor;
-import org.aopalliance.intercept.MethodInvocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.PointcutAdvisor;
 
 /**
  * Counts the calls of methods of beans annotated with {@link Counted @Counted}, on the method or
@@ -27,44 +20,18 @@ import org.springframework.aop.PointcutAdvisor;
  * <p>A failure inside the aspect is logged once at WARN and never reaches the caller; what the
  * method returns or throws reaches the caller unchanged.
  */
-public class CountedAspect implements PointcutAdvisor, MethodInterceptor {
+public class CountedAspect extends MeterAnnotationAdvisor<Counted> {
 
   private static final Logger logger = LoggerFactory.getLogger(CountedAspect.class);
 
-  private final Registry registry;
-  private final Pointcut pointcut = new MeterAnnotationPointcut(Counted.class);
-  private final RecorderCache recorders = new RecorderCache(this::recorder, logger);
-
   /** An aspect that records into {@code registry}. */
   public CountedAspect(Registry registry) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+    super(registry, Counted.class, logger);
   }
 
-  /** Counts the call; the method's own annotation wins over its class's. */
-  @Override public Object invoke(MethodInvocation invocation) throws Throwable {
-    return recorders.get(invocation).proceed(invocation::proceed);
-  }
-
-  @Override public Pointcut getPointcut() {
-    return pointcut;
-  }
-
-  @Override public Advice getAdvice() {
-    return this;
-  }
-
-  private MethodRecorder recorder(Method method, Class<?> targetClass) {
-    try {
-      AnnotatedMethod<Counted> annotated = AnnotatedMethod.find(method, targetClass, Counted.class);
-      if (annotated == null) {
-        return MethodRecorder.disabled(targetClass, logger);
-      }
-      MeterSpec spec = MeterSpec.counted(annotated);
-      ReturnKind kind = ReturnKind.of(annotated.method().getReturnType());
-      return new CounterRecorder(registry, spec, targetClass, kind, annotated.describe(), logger);
-    } catch (RuntimeException | LinkageError e) {
-      logger.warn("@Counted on {}#{} is not recorded: {}", targetClass.getName(), method.getName(), e.getMessage(), e);
-      return MethodRecorder.disabled(targetClass, logger);
-    }
+  @Override MethodRecorder recorder(AnnotatedMethod<Counted> annotated, Class<?> targetClass, Logger log) {
+    MeterSpec spec = MeterSpec.counted(annotated);
+    ReturnKind kind = ReturnKind.of(annotated.method().getReturnType());
+    return new CounterRecorder(registry, spec, targetClass, kind, annotated.describe(), log);
   }
 }

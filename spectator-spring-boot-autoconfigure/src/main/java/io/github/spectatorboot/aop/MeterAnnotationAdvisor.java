@@ -1,0 +1,65 @@
+package io.github.spectatorboot.aop;
+
+import com.netflix.spectator.api.Registry;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.Objects;
+import org.aopalliance.aop.Advice;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.slf4j.Logger;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.PointcutAdvisor;
+
+/**
+ * What {@link TimedAspect} and {@link CountedAspect} share: a Spring advisor whose pointcut
+ * matches the methods carrying one annotation, and whose advice hands each call to the recorder
+ * built once for that method.
+ */
+abstract class MeterAnnotationAdvisor<A extends Annotation> implements PointcutAdvisor, MethodInterceptor {
+
+  final Registry registry;
+  private final Class<A> type;
+  private final Logger logger;
+  private final Pointcut pointcut;
+  private final RecorderCache recorders;
+
+  MeterAnnotationAdvisor(Registry registry, Class<A> type, Logger logger) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.type = type;
+    this.logger = logger;
+    this.pointcut = new MeterAnnotationPointcut(type);
+    this.recorders = new RecorderCache(this::recorder, logger);
+  }
+
+  /** Records the call; the method's own annotation wins over its class's. */
+  @Override public Object invoke(MethodInvocation invocation) throws Throwable {
+    return recorders.get(invocation).proceed(invocation::proceed);
+  }
+
+  @Override public Pointcut getPointcut() {
+    return pointcut;
+  }
+
+  @Override public Advice getAdvice() {
+    return this;
+  }
+
+  /** The recorder of an annotated method; called once per method and target class. */
+  abstract MethodRecorder recorder(AnnotatedMethod<A> annotated, Class<?> targetClass, Logger logger);
+
+  private MethodRecorder recorder(Method method, Class<?> targetClass) {
+    try {
+      AnnotatedMethod<A> annotated = AnnotatedMethod.find(method, targetClass, type);
+      if (annotated == null) {
+        // matched through an annotation this aspect does not read (an interface's)
+        return MethodRecorder.disabled(targetClass, logger);
+      }
+      return recorder(annotated, targetClass, logger);
+    } catch (RuntimeException | LinkageError e) {
+      logger.warn("@{} on {}#{} is not recorded: {}", type.getSimpleName(), targetClass.getName(), method.getName(),
+          e.getMessage(), e);
+      return MethodRecorder.disabled(targetClass, logger);
+    }
+  }
+}
