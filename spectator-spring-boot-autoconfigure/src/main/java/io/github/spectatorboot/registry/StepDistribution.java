@@ -4,8 +4,6 @@ import com.netflix.spectator.api.Id;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The four statistics shared by timers and distribution summaries: {@code count}, the total,
@@ -13,26 +11,51 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>A negative or zero value counts in {@code count} but adds nothing to the total, the total of
  * squares or the maximum, as Spectator's {@code AtlasTimer} and {@code AtlasDistributionSummary}
- * do. Each statistic lands in exactly one step; a record racing a poll may have its count in one
- * step and its total in the next, never in both or neither.
+ * do.
+ *
+ * <p>A record is one compare-and-set and four plain writes on a {@link DistributionCell}: the
+ * meter's own cell while one thread records at a time, a per-thread stripe once threads have met on
+ * it (as {@code LongAdder} stripes its cells), and, when every cell it tries is claimed, four
+ * atomic adds that never wait. The poll claims each cell to read and reset it, so a record lands
+ * in exactly one step; only a record that took the atomic path while a poll ran may have its
+ * count in one step and its total in the next, never in both or neither.
  */
 abstract class StepDistribution extends StepMeter {
 
-  private static final VarHandle MAX;
+  private static final VarHandle STRIPES;
+  private static final VarHandle OVERFLOW_COUNT;
+  private static final VarHandle OVERFLOW_TOTAL;
+  private static final VarHandle OVERFLOW_TOTAL_OF_SQUARES;
+  private static final VarHandle OVERFLOW_MAX;
+
+  /** Most stripes a meter grows to: one per core, rounded up to a power of two. */
+  private static final int MAX_STRIPES = Math.max(2, Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 2 - 1));
 
   static {
     try {
-      MAX = MethodHandles.lookup().findVarHandle(StepDistribution.class, "max", long.class);
+      var lookup = MethodHandles.lookup();
+      STRIPES = lookup.findVarHandle(StepDistribution.class, "stripes", DistributionCell[].class);
+      OVERFLOW_COUNT = lookup.findVarHandle(StepDistribution.class, "overflowCount", long.class);
+      OVERFLOW_TOTAL = lookup.findVarHandle(StepDistribution.class, "overflowTotal", long.class);
+      OVERFLOW_TOTAL_OF_SQUARES = lookup.findVarHandle(StepDistribution.class, "overflowTotalOfSquares", double.class);
+      OVERFLOW_MAX = lookup.findVarHandle(StepDistribution.class, "overflowMax", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private final LongAdder count = new LongAdder();
-  private final LongAdder total = new LongAdder();
-  private final DoubleAdder totalOfSquares = new DoubleAdder();
-  @SuppressWarnings("unused") // updated through MAX
-  private volatile long max;
+  /** Where an uncontended meter records; the poll folds everything else into it. */
+  private final DistributionCell base = new DistributionCell();
+
+  /** Created the first time two recording threads meet on {@link #base}; grows to {@link #MAX_STRIPES}. */
+  private volatile DistributionCell[] stripes;
+
+  // Updated with one atomic each by a recorder that found its cells claimed (by a poll, or by
+  // other threads on every stripe): rare, never waits, and may split one record across two steps.
+  @SuppressWarnings("unused") private volatile long overflowCount;
+  @SuppressWarnings("unused") private volatile long overflowTotal;
+  @SuppressWarnings("unused") private volatile double overflowTotalOfSquares;
+  @SuppressWarnings("unused") private volatile long overflowMax;
 
   private final MeterType type;
   private final String totalStatistic;
@@ -60,11 +83,10 @@ abstract class StepDistribution extends StepMeter {
   }
 
   final void recordValue(long value) {
-    count.increment();
     if (value > 0) {
-      total.add(value);
-      totalOfSquares.add((double) value * value);
-      updateMax(value);
+      recordValues(1, value, (double) value * value, value);
+    } else {
+      recordValues(1, 0, 0.0, 0);
     }
   }
 
@@ -89,27 +111,106 @@ abstract class StepDistribution extends StepMeter {
     recordValues(limit, sum, sumOfSquares, maxValue);
   }
 
+  /**
+   * Adds {@code n} values summing to {@code sum}: into {@link #base} while one thread records at a
+   * time, else into the calling thread's stripe, else (all claimed) through the overflow atomics.
+   */
   final void recordValues(long n, long sum, double sumOfSquares, long maxValue) {
     if (n <= 0) {
       return;
     }
-    count.add(n);
-    if (sum != 0) {
-      total.add(sum);
-      totalOfSquares.add(sumOfSquares);
-      updateMax(maxValue);
+    DistributionCell[] s = stripes;
+    if (s == null) {
+      if (base.tryRecord(n, sum, sumOfSquares, maxValue)) {
+        return;
+      }
+      if (base.heldByPoll()) {
+        recordOverflow(n, sum, sumOfSquares, maxValue);
+        return;
+      }
+      s = grow(null);
+    }
+    recordStriped(s, n, sum, sumOfSquares, maxValue);
+  }
+
+  private void recordStriped(DistributionCell[] s, long n, long sum, double sumOfSquares, long maxValue) {
+    // thread ids are handed out in sequence, so consecutive threads get consecutive stripes
+    int home = (int) Thread.currentThread().getId();
+    while (true) {
+      int mask = s.length - 1;
+      if (s[home & mask].tryRecord(n, sum, sumOfSquares, maxValue)
+          || s[(home + 1) & mask].tryRecord(n, sum, sumOfSquares, maxValue)) {
+        return;
+      }
+      if (s.length >= MAX_STRIPES) {
+        recordOverflow(n, sum, sumOfSquares, maxValue);
+        return;
+      }
+      s = grow(s);
     }
   }
 
-  private void updateMax(long value) {
-    long current = max;
-    while (value > current) {
-      long witness = (long) MAX.compareAndExchange(this, current, value);
-      if (witness == current) {
-        return;
-      }
-      current = witness;
+  /** Replaces {@code current} by an array twice its size (2 at first) that keeps its cells; returns the array now in place. */
+  private DistributionCell[] grow(DistributionCell[] current) {
+    int size = current == null ? 2 : current.length * 2;
+    var bigger = new DistributionCell[size];
+    int kept = current == null ? 0 : current.length;
+    if (kept > 0) {
+      System.arraycopy(current, 0, bigger, 0, kept);
     }
+    for (int i = kept; i < size; i++) {
+      bigger[i] = new DistributionCell.Padded();
+    }
+    var witness = (DistributionCell[]) STRIPES.compareAndExchange(this, current, bigger);
+    return witness == current ? bigger : witness;
+  }
+
+  private void recordOverflow(long n, long sum, double sumOfSquares, long maxValue) {
+    OVERFLOW_COUNT.getAndAdd(this, n);
+    if (sum != 0) {
+      OVERFLOW_TOTAL.getAndAdd(this, sum);
+      OVERFLOW_TOTAL_OF_SQUARES.getAndAdd(this, sumOfSquares);
+      long current = (long) OVERFLOW_MAX.getVolatile(this);
+      while (maxValue > current) {
+        long witness = (long) OVERFLOW_MAX.compareAndExchange(this, current, maxValue);
+        if (witness == current) {
+          break;
+        }
+        current = witness;
+      }
+    }
+  }
+
+  /**
+   * Claims {@link #base} for the caller and moves the stripes and the overflow into it, leaving it
+   * holding everything recorded so far and every other accumulator at zero. The caller reads
+   * {@code base}, resets and releases it.
+   */
+  private DistributionCell takeAll() {
+    base.claimForPoll();
+    DistributionCell[] s = stripes;
+    if (s != null) {
+      for (DistributionCell cell : s) {
+        cell.claimForPoll();
+        cell.moveTo(base);
+        cell.release();
+      }
+    }
+    base.count += (long) OVERFLOW_COUNT.getAndSet(this, 0L);
+    base.total += (long) OVERFLOW_TOTAL.getAndSet(this, 0L);
+    base.totalOfSquares += (double) OVERFLOW_TOTAL_OF_SQUARES.getAndSet(this, 0.0);
+    base.max = Math.max(base.max, (long) OVERFLOW_MAX.getAndSet(this, 0L));
+    return base;
+  }
+
+  /** The cell an uncontended meter records into; for tests that hold it to force the other paths. */
+  final DistributionCell baseCell() {
+    return base;
+  }
+
+  /** The stripes, {@code null} until two recording threads have met on this meter. */
+  final DistributionCell[] stripes() {
+    return stripes;
   }
 
   /** Count of the last completed step. */
@@ -123,10 +224,13 @@ abstract class StepDistribution extends StepMeter {
   }
 
   @Override final boolean rollover(StepSnapshot.Builder out) {
-    long c = count.sumThenReset();
-    long t = total.sumThenReset();
-    double sq = totalOfSquares.sumThenReset();
-    long m = (long) MAX.getAndSet(this, 0L);
+    DistributionCell all = takeAll();
+    long c = all.count;
+    long t = all.total;
+    double sq = all.totalOfSquares;
+    long m = all.max;
+    all.reset();
+    all.release();
     lastCount = c;
     lastTotal = t;
     lastTotalOfSquares = sq;
@@ -136,7 +240,22 @@ abstract class StepDistribution extends StepMeter {
   }
 
   @Override final void peek(StepSnapshot.Builder out) {
-    write(out, count.sum(), total.sum(), totalOfSquares.sum(), max);
+    long c = (long) OVERFLOW_COUNT.getVolatile(this);
+    long t = (long) OVERFLOW_TOTAL.getVolatile(this);
+    double sq = (double) OVERFLOW_TOTAL_OF_SQUARES.getVolatile(this);
+    long m = (long) OVERFLOW_MAX.getVolatile(this);
+    DistributionCell[] s = stripes;
+    int cells = s == null ? 1 : s.length + 1;
+    for (int i = 0; i < cells; i++) {
+      DistributionCell cell = i == 0 ? base : s[i - 1];
+      cell.claimForPoll();
+      c += cell.count;
+      t += cell.total;
+      sq += cell.totalOfSquares;
+      m = Math.max(m, cell.max);
+      cell.release();
+    }
+    write(out, c, t, sq, m);
   }
 
   @Override final void lastStep(StepSnapshot.Builder out) {
@@ -150,15 +269,30 @@ abstract class StepDistribution extends StepMeter {
     out.add(id, AtlasNames.MAX, type, false, m * scale);
   }
 
+  /** A racy look at the counts, enough to skip a removed meter that nobody recorded into. */
   @Override final boolean hasPending() {
-    return count.sum() != 0;
+    if (base.count != 0 || (long) OVERFLOW_COUNT.getVolatile(this) != 0) {
+      return true;
+    }
+    DistributionCell[] s = stripes;
+    if (s != null) {
+      for (DistributionCell cell : s) {
+        if (cell.count != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   @Override final boolean drainInto(StepMeter target) {
-    long c = count.sumThenReset();
-    long t = total.sumThenReset();
-    double sq = totalOfSquares.sumThenReset();
-    long m = (long) MAX.getAndSet(this, 0L);
+    DistributionCell all = takeAll();
+    long c = all.count;
+    long t = all.total;
+    double sq = all.totalOfSquares;
+    long m = all.max;
+    all.reset();
+    all.release();
     ((StepDistribution) target).recordValues(c, t, sq, m);
     return c != 0;
   }
