@@ -50,6 +50,7 @@ public final class BenchmarkMain {
       new Row("RecordBenchmark.counterIncrement", "counter increment", 5, true, false),
       new Row("RecordBenchmark.counterIncrementTwoThreads", "counter increment, 2 threads (per thread)", 5, false, false),
       new Row("RecordBenchmark.timerRecord", "timer record", 5, true, false),
+      new Row("RecordBenchmark.timerRecordTwoThreads", "timer record, 2 threads (per thread)", 0, false, false),
       new Row("RecordBenchmark.summaryRecord", "distribution summary record", 5, true, false),
       new Row("LookupBenchmark.lookupFixedId", "`counter(name, k, v).increment()`, fixed id", 2, false, false),
       new Row("LookupBenchmark.lookupThousandIds", "`counter(name, k, v).increment()`, 1,000 ids", 0, false, false),

@@ -8,7 +8,6 @@ import com.netflix.spectator.impl.SwapMeter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,8 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link BenchmarkMain} runs by default; run it with
  * {@code java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main CostBreakdown -prof gc}.
  *
- * <p>The {@code prototype*} benchmarks are sketches of changes to the registry, in this module
- * only to size the gain; they are not the registry's code.
+ * <p>{@code threeAdders*} are the timer's record as it was before it moved to claimed cells (three
+ * {@code LongAdder}/{@code DoubleAdder} adds and a compare-and-set max), kept to show what that
+ * change saved.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,9 +57,6 @@ public class CostBreakdown {
   private final LongAdder total = new LongAdder();
   private final DoubleAdder totalOfSquares = new DoubleAdder();
   private final MaxCell max = new MaxCell();
-  private final XaddCell xadd = new XaddCell();
-  private final ClaimedCell claimed = new ClaimedCell();
-  private NameTagCache cache;
 
   @Setup public void setUp() {
     var random = new SplittableRandom(42);
@@ -74,7 +71,6 @@ public class CostBreakdown {
     value = LookupBenchmark.tagValue(0);
     heldId = registry.createId(name, key, value);
     registry.counter(heldId).increment();
-    cache = new NameTagCache(registry);
   }
 
   private long nextAmount() {
@@ -100,7 +96,7 @@ public class CostBreakdown {
     total.add(nextAmount());
   }
 
-  /** {@code StepDistribution.recordValue} without the max: two {@code LongAdder}s and a {@code DoubleAdder}. */
+  /** The previous {@code StepDistribution.recordValue} without the max: two {@code LongAdder}s and a {@code DoubleAdder}. */
   @Benchmark public void threeAdders() {
     long v = nextAmount();
     count.increment();
@@ -108,32 +104,13 @@ public class CostBreakdown {
     totalOfSquares.add((double) v * v);
   }
 
-  /** A copy of {@code StepDistribution.recordValue}: the three adders and the compare-and-set max. */
+  /** The previous {@code StepDistribution.recordValue}: the three adders and the compare-and-set max. */
   @Benchmark public void threeAddersAndMax() {
     long v = nextAmount();
     count.increment();
     total.add(v);
     totalOfSquares.add((double) v * v);
     max.update(v);
-  }
-
-  /**
-   * Sketch: the same four statistics as plain fields of one object, counts and totals with
-   * {@code getAndAdd} (one {@code lock xadd}, no load and no retry), the double with a CAS loop.
-   * Uncontended path only: a real meter would need striping for contention, as {@code LongAdder} has.
-   */
-  @Benchmark public void prototypeXaddCell() {
-    xadd.record(nextAmount());
-  }
-
-  /**
-   * Sketch: one CAS claims the cell, the four statistics are plain writes, a release store frees
-   * it: one atomic per record instead of three. A writer that finds the cell claimed would move
-   * to another stripe rather than wait; the poll would claim each cell to read and reset it.
-   * Uncontended path only.
-   */
-  @Benchmark public void prototypeClaimedCell() {
-    claimed.record(nextAmount());
   }
 
   // ---- registry.counter(name, k, v).increment(), taken apart ----
@@ -158,15 +135,7 @@ public class CostBreakdown {
     registry.counter(heldId).increment();
   }
 
-  /**
-   * Sketch: {@code counter(name, k, v)} answered from a name, key, value cache of the handles the
-   * registry returned, so the common call builds no id and allocates nothing.
-   */
-  @Benchmark public void prototypeNameTagCache() {
-    cache.counter(name, key, value).increment();
-  }
-
-  /** The max of {@code StepDistribution}: a CAS only when the value is larger. */
+  /** The previous max of {@code StepDistribution}: a CAS only when the value is larger. */
   static final class MaxCell {
     private static final VarHandle MAX;
 
@@ -189,110 +158,6 @@ public class CostBreakdown {
         }
         current = witness;
       }
-    }
-  }
-
-  /** See {@link #prototypeXaddCell()}. */
-  static final class XaddCell {
-    private static final VarHandle COUNT;
-    private static final VarHandle TOTAL;
-    private static final VarHandle SQUARES;
-
-    static {
-      try {
-        var lookup = MethodHandles.lookup();
-        COUNT = lookup.findVarHandle(XaddCell.class, "count", long.class);
-        TOTAL = lookup.findVarHandle(XaddCell.class, "total", long.class);
-        SQUARES = lookup.findVarHandle(XaddCell.class, "squaresBits", long.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    @SuppressWarnings("unused") private volatile long count;
-    @SuppressWarnings("unused") private volatile long total;
-    private volatile long squaresBits;
-    private final MaxCell max = new MaxCell();
-
-    void record(long v) {
-      COUNT.getAndAdd(this, 1L);
-      if (v > 0) {
-        TOTAL.getAndAdd(this, v);
-        double sq = (double) v * v;
-        long bits = squaresBits;
-        while (true) {
-          long witness = (long) SQUARES.compareAndExchange(this, bits,
-              Double.doubleToRawLongBits(Double.longBitsToDouble(bits) + sq));
-          if (witness == bits) {
-            break;
-          }
-          bits = witness;
-        }
-        max.update(v);
-      }
-    }
-  }
-
-  /** See {@link #prototypeClaimedCell()}. */
-  static final class ClaimedCell {
-    private static final VarHandle CLAIMED;
-
-    static {
-      try {
-        CLAIMED = MethodHandles.lookup().findVarHandle(ClaimedCell.class, "claimed", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    @SuppressWarnings("unused") private volatile int claimed;
-    private long count;
-    private long total;
-    private double totalOfSquares;
-    private long max;
-
-    void record(long v) {
-      while (!CLAIMED.compareAndSet(this, 0, 1)) {
-        Thread.onSpinWait(); // a real meter would try another stripe here
-      }
-      count++;
-      if (v > 0) {
-        total += v;
-        totalOfSquares += (double) v * v;
-        if (v > max) {
-          max = v;
-        }
-      }
-      CLAIMED.setRelease(this, 0);
-    }
-  }
-
-  /** See {@link #prototypeNameTagCache()}. Handles stay valid across expiry: they are {@code SwapCounter}s. */
-  static final class NameTagCache {
-    private final Registry registry;
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>>> counters =
-        new ConcurrentHashMap<>();
-
-    NameTagCache(Registry registry) {
-      this.registry = registry;
-    }
-
-    Counter counter(String name, String key, String value) {
-      var byKey = counters.get(name);
-      if (byKey != null) {
-        var byValue = byKey.get(key);
-        if (byValue != null) {
-          Counter c = byValue.get(value);
-          if (c != null) {
-            return c;
-          }
-        }
-      }
-      Counter c = registry.counter(name, key, value);
-      counters.computeIfAbsent(name, n -> new ConcurrentHashMap<>())
-          .computeIfAbsent(key, k -> new ConcurrentHashMap<>())
-          .putIfAbsent(value, c);
-      return c;
     }
   }
 }

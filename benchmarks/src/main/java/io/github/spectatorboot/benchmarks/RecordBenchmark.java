@@ -73,6 +73,12 @@ public class RecordBenchmark {
     contender.recordHeldTimer(amounts.next());
   }
 
+  /** Two threads record into the same timer; the score is the time per record per thread. */
+  @Benchmark @Threads(2)
+  public void timerRecordTwoThreads(Amounts amounts) {
+    contender.recordHeldTimer(amounts.next());
+  }
+
   @Benchmark public void summaryRecord(Amounts amounts) {
     contender.recordHeldSummary(amounts.next());
   }
