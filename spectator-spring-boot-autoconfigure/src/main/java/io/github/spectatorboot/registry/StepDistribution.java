@@ -182,11 +182,11 @@ abstract class StepDistribution extends StepMeter {
   }
 
   /**
-   * Claims {@link #base} for the caller and moves the stripes and the overflow into it, leaving it
-   * holding everything recorded so far and every other accumulator at zero. The caller reads
-   * {@code base}, resets and releases it.
+   * Moves everything recorded so far, from every cell and the overflow, into the last-step fields
+   * and leaves all accumulators at zero. {@link #base} stays claimed while the stripes are folded
+   * into it, so a recorder meanwhile goes to a stripe or the overflow and lands in the next step.
    */
-  private DistributionCell takeAll() {
+  private void takeStep() {
     base.claimForPoll();
     DistributionCell[] s = stripes;
     if (s != null) {
@@ -196,11 +196,12 @@ abstract class StepDistribution extends StepMeter {
         cell.release();
       }
     }
-    base.count += (long) OVERFLOW_COUNT.getAndSet(this, 0L);
-    base.total += (long) OVERFLOW_TOTAL.getAndSet(this, 0L);
-    base.totalOfSquares += (double) OVERFLOW_TOTAL_OF_SQUARES.getAndSet(this, 0.0);
-    base.max = Math.max(base.max, (long) OVERFLOW_MAX.getAndSet(this, 0L));
-    return base;
+    lastCount = base.count + (long) OVERFLOW_COUNT.getAndSet(this, 0L);
+    lastTotal = base.total + (long) OVERFLOW_TOTAL.getAndSet(this, 0L);
+    lastTotalOfSquares = base.totalOfSquares + (double) OVERFLOW_TOTAL_OF_SQUARES.getAndSet(this, 0.0);
+    lastMax = Math.max(base.max, (long) OVERFLOW_MAX.getAndSet(this, 0L));
+    base.reset();
+    base.release();
   }
 
   /** The cell an uncontended meter records into; for tests that hold it to force the other paths. */
@@ -224,19 +225,9 @@ abstract class StepDistribution extends StepMeter {
   }
 
   @Override final boolean rollover(StepSnapshot.Builder out) {
-    DistributionCell all = takeAll();
-    long c = all.count;
-    long t = all.total;
-    double sq = all.totalOfSquares;
-    long m = all.max;
-    all.reset();
-    all.release();
-    lastCount = c;
-    lastTotal = t;
-    lastTotalOfSquares = sq;
-    lastMax = m;
-    write(out, c, t, sq, m);
-    return c != 0;
+    takeStep();
+    lastStep(out);
+    return lastCount != 0;
   }
 
   @Override final void peek(StepSnapshot.Builder out) {
@@ -285,15 +276,10 @@ abstract class StepDistribution extends StepMeter {
     return false;
   }
 
+  /** Rolls this removed meter over into {@code target}; its own last-step values no longer matter. */
   @Override final boolean drainInto(StepMeter target) {
-    DistributionCell all = takeAll();
-    long c = all.count;
-    long t = all.total;
-    double sq = all.totalOfSquares;
-    long m = all.max;
-    all.reset();
-    all.release();
-    ((StepDistribution) target).recordValues(c, t, sq, m);
-    return c != 0;
+    takeStep();
+    ((StepDistribution) target).recordValues(lastCount, lastTotal, lastTotalOfSquares, lastMax);
+    return lastCount != 0;
   }
 }

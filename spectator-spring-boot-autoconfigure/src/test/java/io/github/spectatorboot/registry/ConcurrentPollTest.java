@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Recording threads race many polls; every value must land in exactly one snapshot. */
+/** Recording threads race many polls and peeks; every value must land in exactly one snapshot. */
 class ConcurrentPollTest {
 
   private static final int THREADS = 4;
@@ -45,6 +45,19 @@ class ConcurrentPollTest {
       recorders.add(t);
     }
 
+    // the endpoint's view of the step in progress claims the same cells as the poll: it must
+    // neither block the poll for good nor change what the poll reports
+    AtomicBoolean peeking = new AtomicBoolean(true);
+    int[] peeks = new int[1];
+    Thread peeker = new Thread(() -> {
+      awaitQuietly(start);
+      while (peeking.get()) {
+        registry.peek();
+        peeks[0]++;
+      }
+    });
+    peeker.start();
+
     double counted = 0;
     double timerCount = 0;
     double timerSeconds = 0;
@@ -67,6 +80,8 @@ class ConcurrentPollTest {
     for (Thread t : recorders) {
       t.join();
     }
+    peeking.set(false);
+    peeker.join();
 
     long expectedMicros = 0;
     long expectedAmount = 0;
@@ -75,6 +90,7 @@ class ConcurrentPollTest {
       expectedAmount += i % 7;
     }
     assertThat(polls).isGreaterThan(1);
+    assertThat(peeks[0]).isPositive();
     assertThat(counted).isEqualTo(THREADS * RECORDS_PER_THREAD * 1.5);
     assertThat(timerCount).isEqualTo((double) THREADS * RECORDS_PER_THREAD);
     assertThat(timerSeconds).isCloseTo(THREADS * expectedMicros * 1e-6, org.assertj.core.api.Assertions.within(1e-6));
