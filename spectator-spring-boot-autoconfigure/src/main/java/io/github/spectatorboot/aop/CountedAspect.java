@@ -2,6 +2,7 @@ package io.github.spectatorboot.aop;
 
 import com.netflix.spectator.api.Registry;
 import io.github.spectatorboot.annotation.Counted;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +27,21 @@ public class CountedAspect extends MeterAnnotationAdvisor<Counted> {
 
   /** An aspect that records into {@code registry}. */
   public CountedAspect(Registry registry) {
+    this(fixed(registry));
+  }
+
+  /**
+   * An aspect that records into the registry {@code registry} supplies, asked for once, when an
+   * annotated method is first called; for example {@code ObjectProvider::getObject}, so that the
+   * aspect can be created before the registry.
+   */
+  public CountedAspect(Supplier<? extends Registry> registry) {
     super(registry, Counted.class, logger);
   }
 
   @Override MethodRecorder recorder(AnnotatedMethod<Counted> annotated, Class<?> targetClass, Logger log) {
     MeterSpec spec = MeterSpec.counted(annotated);
     ReturnKind kind = ReturnKind.of(annotated.method().getReturnType());
-    return new CounterRecorder(registry, spec, targetClass, kind, annotated.describe(), log);
+    return new CounterRecorder(registry(), spec, targetClass, kind, annotated.describe(), log);
   }
 }

@@ -4,28 +4,39 @@ import com.netflix.spectator.api.Registry;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.slf4j.Logger;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.PointcutAdvisor;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * What {@link TimedAspect} and {@link CountedAspect} share: a Spring advisor whose pointcut
  * matches the methods carrying one annotation, and whose advice hands each call to the recorder
  * built once for that method.
+ *
+ * <p>The registry is not asked for when the advisor is created: Spring creates advisors while it
+ * registers the bean post-processors, and a registry created that early would itself miss them
+ * (and drag its configuration along). It is asked for once the context's singletons exist, so a
+ * registry that cannot be had still stops the start-up, or, outside a context, at the first
+ * recorded call.
  */
-abstract class MeterAnnotationAdvisor<A extends Annotation> implements PointcutAdvisor, MethodInterceptor {
+abstract class MeterAnnotationAdvisor<A extends Annotation> implements PointcutAdvisor, MethodInterceptor,
+    SmartInitializingSingleton {
 
-  final Registry registry;
+  private final Supplier<Registry> registry;
   private final Class<A> type;
   private final Logger logger;
   private final Pointcut pointcut;
   private final RecorderCache recorders;
 
-  MeterAnnotationAdvisor(Registry registry, Class<A> type, Logger logger) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+  MeterAnnotationAdvisor(Supplier<? extends Registry> registry, Class<A> type, Logger logger) {
+    Objects.requireNonNull(registry, "registry");
+    this.registry = SingletonSupplier.ofNullable(registry::get);
     this.type = type;
     this.logger = logger;
     this.pointcut = new MeterAnnotationPointcut(type);
@@ -43,6 +54,22 @@ abstract class MeterAnnotationAdvisor<A extends Annotation> implements PointcutA
 
   @Override public Advice getAdvice() {
     return this;
+  }
+
+  /** Resolves the registry once the context's singletons exist; a failure stops the start-up. */
+  @Override public void afterSingletonsInstantiated() {
+    registry();
+  }
+
+  /** A supplier of {@code registry}, checked now. */
+  static Supplier<Registry> fixed(Registry registry) {
+    Objects.requireNonNull(registry, "registry");
+    return () -> registry;
+  }
+
+  /** The registry recorders record into; resolved on the first call. */
+  final Registry registry() {
+    return Objects.requireNonNull(registry.get(), "the registry supplier returned null");
   }
 
   /** The recorder of an annotated method; called once per method and target class. */

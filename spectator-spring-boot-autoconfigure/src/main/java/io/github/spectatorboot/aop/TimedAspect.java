@@ -2,6 +2,7 @@ package io.github.spectatorboot.aop;
 
 import com.netflix.spectator.api.Registry;
 import io.github.spectatorboot.annotation.Timed;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,15 @@ public class TimedAspect extends MeterAnnotationAdvisor<Timed> {
 
   /** An aspect that records into {@code registry}, timing with the registry's clock. */
   public TimedAspect(Registry registry) {
+    this(fixed(registry));
+  }
+
+  /**
+   * An aspect that records into the registry {@code registry} supplies, asked for once, when an
+   * annotated method is first called; for example {@code ObjectProvider::getObject}, so that the
+   * aspect can be created before the registry.
+   */
+  public TimedAspect(Supplier<? extends Registry> registry) {
     super(registry, Timed.class, logger);
   }
 
@@ -34,7 +44,7 @@ public class TimedAspect extends MeterAnnotationAdvisor<Timed> {
     ReturnKind kind = ReturnKind.of(annotated.method().getReturnType());
     String name = annotated.describe();
     return spec.longTask()
-        ? new LongTaskRecorder(registry, spec, targetClass, kind, name, log)
-        : new TimerRecorder(registry, spec, targetClass, kind, name, log);
+        ? new LongTaskRecorder(registry(), spec, targetClass, kind, name, log)
+        : new TimerRecorder(registry(), spec, targetClass, kind, name, log);
   }
 }

@@ -2,13 +2,18 @@ package io.github.spectatorboot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.netflix.spectator.api.DefaultRegistry;
 import com.netflix.spectator.api.Registry;
 import io.github.spectatorboot.annotation.Timed;
 import io.github.spectatorboot.aop.CountedAspect;
 import io.github.spectatorboot.aop.InvalidMeterAnnotationException;
 import io.github.spectatorboot.aop.TimedAspect;
 import io.github.spectatorboot.registry.StepRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -31,6 +36,27 @@ class SpectatorAspectsAutoConfigurationTest {
       assertThat(registry.peek().measurements())
           .anyMatch(m -> m.id().name().equals("greetings") && m.statistic().equals("count") && m.delta() == 1.0);
     });
+  }
+
+  @Test
+  void theRegistryIsCreatedAfterTheBeanPostProcessorsAndProcessedByThem() {
+    runner.withUserConfiguration(AnnotatedBeanConfig.class, SeenBeans.class).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(SeenBeans.class).names)
+          .contains("spectatorRegistry", "spectatorClock", SpectatorAutoConfiguration.class.getName());
+    });
+  }
+
+  @Test
+  void twoRegistriesWithoutAPrimaryOneStopStartUp() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, SpectatorAspectsAutoConfiguration.class))
+        .withUserConfiguration(TwoRegistries.class)
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).isInstanceOf(NoUniqueBeanDefinitionException.class)
+              .hasMessageContaining("Registry");
+        });
   }
 
   @Test
@@ -82,6 +108,29 @@ class SpectatorAspectsAutoConfigurationTest {
     @Bean
     BadGreeter badGreeter() {
       return new BadGreeter();
+    }
+  }
+
+  /** A post-processor of the application's own, as ordinary as they come: no order, no role. */
+  static class SeenBeans implements BeanPostProcessor {
+    final Set<String> names = ConcurrentHashMap.newKeySet();
+
+    @Override public Object postProcessBeforeInitialization(Object bean, String beanName) {
+      names.add(beanName);
+      return bean;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class TwoRegistries {
+    @Bean
+    Registry first() {
+      return new DefaultRegistry();
+    }
+
+    @Bean
+    Registry second() {
+      return new DefaultRegistry();
     }
   }
 
