@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -71,6 +72,7 @@ public final class AtlasPublisher implements AutoCloseable {
   private final PayloadEncoder encoder;
   private final ConnectionProvider connections;
   private final LoopResources loops;
+  private final SingletonSupplier<WebClient> client;
   private final AtlasSender sender;
   private final StepSchedule schedule;
   private final PublishMeters meters;
@@ -122,12 +124,10 @@ public final class AtlasPublisher implements AutoCloseable {
     // an event loop of our own: Boot disposes Reactor Netty's global resources when the context
     // stops, which would otherwise break the final flush that runs after that
     this.loops = LoopResources.create("spectator-publisher", 1, true);
-    HttpClient http = HttpClient.create(connections)
-        .runOn(loops)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-        .responseTimeout(config.readTimeout())
-        .compress(true);
-    WebClient client = builder.clone().clientConnector(new ReactorClientHttpConnector(http)).build();
+    // cloned now, built later: the HTTP client takes some 25 ms of class loading and set-up, which
+    // start() spends on a thread of its own rather than the application's start-up
+    WebClient.Builder clone = builder.clone();
+    this.client = SingletonSupplier.of(() -> clone.clientConnector(new ReactorClientHttpConnector(httpClient())).build());
     // connect, write (bounded like a read) and read: a backstop, the Netty timeouts come first
     Duration attemptTimeout = config.connectTimeout().plus(config.readTimeout().multipliedBy(2));
     this.sender = new AtlasSender(client, config.uri(), retryBackoff, attemptTimeout, timer);
@@ -136,12 +136,35 @@ public final class AtlasPublisher implements AutoCloseable {
     this.schedule = new StepSchedule(registry, scheduler, "spectator-publisher", this::onStep);
   }
 
-  /** Starts publishing every step; does nothing if already started or closed. */
+  private HttpClient httpClient() {
+    return HttpClient.create(connections)
+        .runOn(loops)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+        .responseTimeout(config.readTimeout())
+        .compress(true);
+  }
+
+  /**
+   * Starts publishing every step; does nothing if already started or closed. The HTTP client is
+   * built on a thread of its own, well before the first step is sent; should that fail, the
+   * failure is logged and each send tries again.
+   */
   public void start() {
     if (schedule.start()) {
       LOGGER.info("publishing metrics every {} to {} ({} format)", config.step(), config.uri(), format);
+      Thread init = new Thread(this::buildClient, "spectator-publisher-init");
+      init.setDaemon(true);
+      init.start();
     } else {
       LOGGER.warn("publisher to {} already started or closed, ignoring start()", config.uri());
+    }
+  }
+
+  private void buildClient() {
+    try {
+      client.get();
+    } catch (RuntimeException | LinkageError e) {
+      LOGGER.warn("could not build the HTTP client for {}: {}", config.uri(), e.toString());
     }
   }
 

@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -32,19 +33,20 @@ final class AtlasSender {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
 
-  private final WebClient client;
+  private final Supplier<WebClient> client;
   private final URI uri;
   private final Duration retryBackoff;
   private final Duration attemptTimeout;
   private final Scheduler timer;
 
   /**
+   * @param client the client, asked for at each attempt (a failure to supply it is a failed attempt)
    * @param retryBackoff the first backoff; the next one doubles, each with jitter
    * @param attemptTimeout bound on one attempt, as a backstop behind the connect and read timeouts
    *     (a backend that stops reading the request body would otherwise hold it)
    * @param timer where backoffs and the backstop wait
    */
-  AtlasSender(WebClient client, URI uri, Duration retryBackoff, Duration attemptTimeout, Scheduler timer) {
+  AtlasSender(Supplier<WebClient> client, URI uri, Duration retryBackoff, Duration attemptTimeout, Scheduler timer) {
     this.client = client;
     this.uri = uri;
     this.retryBackoff = retryBackoff;
@@ -70,7 +72,7 @@ final class AtlasSender {
   }
 
   private Mono<Answer> post(EncodedBatch batch) {
-    return client.post()
+    return client.get().post()
         .uri(uri)
         .contentType(MediaType.APPLICATION_JSON)
         .header(HttpHeaders.CONTENT_ENCODING, "gzip")
