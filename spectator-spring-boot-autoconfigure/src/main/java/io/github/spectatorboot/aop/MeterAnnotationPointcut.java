@@ -4,12 +4,12 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
-import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Matches the methods an aspect records: those {@link AnnotatedMethod#find} finds an annotation
  * for (on the method, or on its class), except the methods of {@code Object} and those Spring AOP
- * cannot intercept.
+ * cannot intercept. Classes whose hierarchy carries no meter annotation at all are turned away
+ * by the class filter, before any of their methods is looked at.
  *
  * <p>A plain Spring pointcut rather than an AspectJ expression: Spring caches its result per
  * method and class, and it needs no AspectJ shadow matching for every method of every bean, which
@@ -21,7 +21,7 @@ final class MeterAnnotationPointcut extends StaticMethodMatcherPointcut {
 
   MeterAnnotationPointcut(Class<? extends Annotation> type) {
     this.type = type;
-    setClassFilter(clazz -> AnnotationUtils.isCandidateClass(clazz, type));
+    setClassFilter(AnnotatedMethod::mayApply);
   }
 
   @Override public boolean matches(Method method, Class<?> targetClass) {

@@ -5,14 +5,12 @@ import io.github.spectatorboot.annotation.Timed;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -29,7 +27,6 @@ import org.springframework.util.ReflectionUtils;
 public class MeterAnnotationValidator implements BeanPostProcessor {
 
   private static final Logger logger = LoggerFactory.getLogger(MeterAnnotationValidator.class);
-  private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(Timed.class, Counted.class);
 
   private final Set<Class<?>> checked = ConcurrentHashMap.newKeySet();
 
@@ -47,7 +44,7 @@ public class MeterAnnotationValidator implements BeanPostProcessor {
    * @throws InvalidMeterAnnotationException for the first invalid one
    */
   public static void validate(Class<?> type) {
-    if (!AnnotationUtils.isCandidateClass(type, ANNOTATIONS)) {
+    if (!AnnotatedMethod.mayApply(type)) {
       return;
     }
     for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
