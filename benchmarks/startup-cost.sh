@@ -2,12 +2,15 @@
 # Start-up cost of the starter: the sample application's class path (WebFlux, actuator, the
 # starter) started N times with the starter on and N times with it off (spectator.enabled=false),
 # alternating, each in a fresh JVM; prints the medians of Boot's "Started ... in X seconds" and the
-# cost: the median of all on-minus-off differences (Hodges-Lehmann), which shrugs off the odd slow
-# start better than a difference of medians, with the interquartile range of those differences.
-# Usage: benchmarks/startup-cost.sh [N]   (from the repository root; builds what it needs)
+# cost: the median of the N paired differences (each start with the starter minus the start without
+# it that follows), which follows this machine's drifts better than a difference of medians, with
+# the middle half of those differences.
+# Usage: benchmarks/startup-cost.sh [N] [--property=value ...]   (from the repository root; builds
+# what it needs; the properties go to the starts with the starter, e.g. --spectator.jvm.enabled=false)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-9}"
+shift || true
 
 ./mvnw -B -q -pl sample-app -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/startup-classpath.txt -Dmdep.includeScope=runtime
@@ -21,15 +24,15 @@ run() {
 
 on=(); off=()
 for i in $(seq "$n"); do
-  on+=("$(run --spectator.enabled=true)")
+  on+=("$(run --spectator.enabled=true "$@")")
   off+=("$(run --spectator.enabled=false)")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 m_on=$(median "${on[@]}"); m_off=$(median "${off[@]}")
 echo "starter on : ${on[*]} -> median ${m_on} s"
 echo "starter off: ${off[*]} -> median ${m_off} s"
-for a in "${on[@]}"; do for b in "${off[@]}"; do echo "$a $b"; done; done \
+for i in "${!on[@]}"; do echo "${on[$i]} ${off[$i]}"; done \
   | awk '{print ($1 - $2) * 1000}' | sort -n \
-  | awk -v n="$n" '{d[NR] = $1} END {
-      printf "cost of the starter: %.0f ms (median of the %d on-off differences; middle half %.0f to %.0f ms; %d starts each)\n",
-        d[int((NR + 1) / 2)], NR, d[int(NR / 4) + 1], d[int(3 * NR / 4)], n}'
+  | awk '{d[NR] = $1} END {
+      printf "cost of the starter: %.0f ms (median of %d paired differences; middle half %.0f to %.0f ms)\n",
+        d[int((NR + 1) / 2)], NR, d[int(NR / 4) + 1], d[int(3 * NR / 4)]}'

@@ -10,7 +10,10 @@ import com.netflix.spectator.api.Spectator;
 import io.github.spectatorboot.registry.StepRegistry;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -67,13 +70,42 @@ class SpectatorAutoConfigurationTest {
   }
 
   @Test
-  void registersJvmAndGcMetricsOnTheRegistry() {
+  void registersJvmAndGcMetricsOnTheRegistryOnceTheApplicationIsReady() throws InterruptedException {
     runner.run(context -> {
       Registry registry = context.getBean(Registry.class);
+      Thread.sleep(300);
+      assertThat(registry.stream().map(m -> m.id().name())).noneMatch(n -> n.startsWith("jvm."));
+
+      context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0],
+          context.getSourceApplicationContext(), Duration.ZERO));
+
       // registered off the start-up path
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
           assertThat(registry.stream().map(m -> m.id().name())).contains("jvm.memory.used", "jvm.gc.maxDataSize"));
     });
+  }
+
+  @Test
+  void withoutAReadyEventTheJvmMetricsAreRegisteredAfterTheWait() {
+    Registry registry = new DefaultRegistry();
+    JvmMetrics metrics = new JvmMetrics(registry, Duration.ofMillis(100));
+    metrics.start();
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(registry.stream().map(m -> m.id().name())).contains("jvm.memory.used"));
+    } finally {
+      metrics.stop();
+    }
+  }
+
+  @Test
+  void jvmMetricsStoppedBeforeTheApplicationIsReadyRegisterNothing() throws InterruptedException {
+    Registry registry = new DefaultRegistry();
+    JvmMetrics metrics = new JvmMetrics(registry, Duration.ofMillis(100));
+    metrics.start();
+    metrics.stop();
+    Thread.sleep(300);
+    assertThat(registry.stream().map(m -> m.id().name())).noneMatch(n -> n.startsWith("jvm."));
   }
 
   @Test
