@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * it (as {@code LongAdder} stripes its cells), and, when every cell it tries is claimed, four
  * atomic adds that never wait. The poll claims each cell to read and reset it, so a record lands
  * in exactly one step; only a record that took the atomic path while a poll ran may have its
- * count in one step and its total in the next, never in both or neither.
+ * count in one step and its total in the next, never in both or neither, and the maximum of the
+ * step that has its count covers it. The recording path allocates only when the stripes grow, at
+ * most log2 of the stripe limit times in a meter's life.
  */
 abstract class StepDistribution extends StepMeter {
 
@@ -116,9 +118,13 @@ abstract class StepDistribution extends StepMeter {
    * time, else into the calling thread's stripe, else (all claimed) through the overflow atomics.
    */
   final void recordValues(long n, long sum, double sumOfSquares, long maxValue) {
-    if (n <= 0) {
-      return;
+    if (n > 0) {
+      add(n, sum, sumOfSquares, maxValue);
     }
+  }
+
+  /** Adds to the accumulators as they are, including a count of 0 (a drained record split across steps). */
+  private void add(long n, long sum, double sumOfSquares, long maxValue) {
     DistributionCell[] s = stripes;
     if (s == null) {
       if (base.tryRecord(n, sum, sumOfSquares, maxValue)) {
@@ -165,19 +171,29 @@ abstract class StepDistribution extends StepMeter {
     return witness == current ? bigger : witness;
   }
 
+  /**
+   * Adds through the overflow atomics. The maximum goes in before and after the count: whichever
+   * step a poll running meanwhile puts the count in, that step's maximum covers the value (see
+   * {@link #takeStep()}).
+   */
   private void recordOverflow(long n, long sum, double sumOfSquares, long maxValue) {
+    raiseOverflowMax(maxValue);
     OVERFLOW_COUNT.getAndAdd(this, n);
     if (sum != 0) {
       OVERFLOW_TOTAL.getAndAdd(this, sum);
       OVERFLOW_TOTAL_OF_SQUARES.getAndAdd(this, sumOfSquares);
-      long current = (long) OVERFLOW_MAX.getVolatile(this);
-      while (maxValue > current) {
-        long witness = (long) OVERFLOW_MAX.compareAndExchange(this, current, maxValue);
-        if (witness == current) {
-          break;
-        }
-        current = witness;
+    }
+    raiseOverflowMax(maxValue);
+  }
+
+  private void raiseOverflowMax(long value) {
+    long current = (long) OVERFLOW_MAX.getVolatile(this);
+    while (value > current) {
+      long witness = (long) OVERFLOW_MAX.compareAndExchange(this, current, value);
+      if (witness == current) {
+        return;
       }
+      current = witness;
     }
   }
 
@@ -185,6 +201,11 @@ abstract class StepDistribution extends StepMeter {
    * Moves everything recorded so far, from every cell and the overflow, into the last-step fields
    * and leaves all accumulators at zero. {@link #base} stays claimed while the stripes are folded
    * into it, so a recorder meanwhile goes to a stripe or the overflow and lands in the next step.
+   *
+   * <p>The overflow maximum is taken (and reset) before the overflow count and read again after
+   * it without a reset. An overflow record whose count lands in this step raised the maximum
+   * before that, so one of the two reads sees it; one whose count lands in the next step raises it
+   * again after this reset. A value may so raise the maximum of both steps, never of neither.
    */
   private void takeStep() {
     base.claimForPoll();
@@ -196,10 +217,12 @@ abstract class StepDistribution extends StepMeter {
         cell.release();
       }
     }
+    long maxBefore = (long) OVERFLOW_MAX.getAndSet(this, 0L);
     lastCount = base.count + (long) OVERFLOW_COUNT.getAndSet(this, 0L);
     lastTotal = base.total + (long) OVERFLOW_TOTAL.getAndSet(this, 0L);
     lastTotalOfSquares = base.totalOfSquares + (double) OVERFLOW_TOTAL_OF_SQUARES.getAndSet(this, 0.0);
-    lastMax = Math.max(base.max, (long) OVERFLOW_MAX.getAndSet(this, 0L));
+    long maxAfter = (long) OVERFLOW_MAX.getVolatile(this);
+    lastMax = Math.max(base.max, Math.max(maxBefore, maxAfter));
     base.reset();
     base.release();
   }
@@ -260,17 +283,25 @@ abstract class StepDistribution extends StepMeter {
     out.add(id, AtlasNames.MAX, type, false, m * scale);
   }
 
-  /** A racy look at the counts, enough to skip a removed meter that nobody recorded into. */
+  /**
+   * Whether anything was recorded since the last roll-over, a count or (split across steps by the
+   * overflow path) only a total or maximum; each cell is claimed to be read, so nothing a recorder
+   * released before is missed.
+   */
   @Override final boolean hasPending() {
-    if (base.count != 0 || (long) OVERFLOW_COUNT.getVolatile(this) != 0) {
+    if ((long) OVERFLOW_COUNT.getVolatile(this) != 0 || (long) OVERFLOW_TOTAL.getVolatile(this) != 0
+        || (long) OVERFLOW_MAX.getVolatile(this) != 0) {
       return true;
     }
     DistributionCell[] s = stripes;
-    if (s != null) {
-      for (DistributionCell cell : s) {
-        if (cell.count != 0) {
-          return true;
-        }
+    int cells = s == null ? 1 : s.length + 1;
+    for (int i = 0; i < cells; i++) {
+      DistributionCell cell = i == 0 ? base : s[i - 1];
+      cell.claimForPoll();
+      boolean pending = cell.count != 0 || cell.total != 0 || cell.max != 0;
+      cell.release();
+      if (pending) {
+        return true;
       }
     }
     return false;
@@ -279,7 +310,10 @@ abstract class StepDistribution extends StepMeter {
   /** Rolls this removed meter over into {@code target}; its own last-step values no longer matter. */
   @Override final boolean drainInto(StepMeter target) {
     takeStep();
-    ((StepDistribution) target).recordValues(lastCount, lastTotal, lastTotalOfSquares, lastMax);
-    return lastCount != 0;
+    if (lastCount == 0 && lastTotal == 0 && lastMax == 0) {
+      return false;
+    }
+    ((StepDistribution) target).add(lastCount, lastTotal, lastTotalOfSquares, lastMax);
+    return true;
   }
 }

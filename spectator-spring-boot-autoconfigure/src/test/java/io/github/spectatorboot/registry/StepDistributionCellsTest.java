@@ -120,6 +120,38 @@ class StepDistributionCellsTest {
     assertStep(2, 12.0, 74.0, 7.0);
   }
 
+  @Test
+  void aRemovedMeterHoldingOnlyATotalHandsItToTheLiveMeter() {
+    // what a record split by the overflow path leaves behind: its total, its count already polled
+    StepDistribution live = (StepDistribution) ((SwapMeter<?>) new StepRegistry(new ManualClock(0, 0),
+        StepRegistryConfig.defaults()).timer("t")).get();
+    DistributionCell base = meter.baseCell();
+    assertThat(base.tryClaimForRecording()).isTrue();
+    base.total = 3_000_000_000L;
+    base.totalOfSquares = 9e18;
+    base.max = 3_000_000_000L;
+    base.release();
+
+    assertThat(meter.hasPending()).isTrue();
+    assertThat(meter.drainInto(live)).isTrue();
+
+    assertThat(meter.hasPending()).isFalse();
+    assertThat(live.hasPending()).isTrue();
+    StepSnapshot.Builder out = new StepSnapshot.Builder(STEP_END, STEP_END, Map.of(), 4);
+    live.peek(out);
+    assertThat(Snapshots.deltas(out.build())).containsEntry("t{statistic=count}", 0.0)
+        .containsEntry("t{statistic=totalTime}", 3.0).containsEntry("t{statistic=max}", 3.0);
+  }
+
+  @Test
+  void aMeterWithNothingRecordedHasNothingPendingAndDrainsNothing() {
+    StepDistribution live = (StepDistribution) ((SwapMeter<?>) registry.timer("other")).get();
+
+    assertThat(meter.hasPending()).isFalse();
+    assertThat(meter.drainInto(live)).isFalse();
+    assertThat(live.hasPending()).isFalse();
+  }
+
   private void assertStep(long count, double totalSeconds, double totalOfSquares, double maxSeconds) {
     Map<String, Double> d = Snapshots.deltas(registry.poll(STEP_END));
     assertThat(d).containsEntry("t{statistic=count}", (double) count)
