@@ -31,9 +31,9 @@ public class TimedAspect extends MeterAnnotationAdvisor<Timed> {
   }
 
   /**
-   * An aspect that records into the registry {@code registry} supplies, asked for once, when an
-   * annotated method is first called; for example {@code ObjectProvider::getObject}, so that the
-   * aspect can be created before the registry.
+   * An aspect that records into the registry {@code registry} supplies, asked for once: when the
+   * context's singletons exist, or outside a context at the first annotated call. For example
+   * {@code ObjectProvider::getObject}, so that the aspect can be created before the registry.
    */
   public TimedAspect(Supplier<? extends Registry> registry) {
     super(registry, Timed.class, logger);

@@ -101,6 +101,11 @@ public final class JvmMetrics implements SmartLifecycle, ApplicationListener<App
     }
   }
 
+  /** The thread that registers the metrics, {@code null} when stopped; for tests. */
+  synchronized Thread registrationThread() {
+    return registration;
+  }
+
   @Override public synchronized boolean isRunning() {
     return running;
   }

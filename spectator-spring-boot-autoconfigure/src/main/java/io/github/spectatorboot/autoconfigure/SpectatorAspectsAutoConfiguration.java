@@ -21,8 +21,8 @@ import org.springframework.context.annotation.Role;
  *
  * <p>The aspects are infrastructure beans made by static methods, as Spring's own advisors are:
  * Spring creates advisors while it registers the bean post-processors, so they take the registry
- * only when an annotated method is first called; the registry and this configuration are then
- * created as ordinary beans, processed by every post-processor.
+ * only once the context's singletons exist; the registry and this configuration are created as
+ * ordinary beans, processed by every post-processor.
  */
 @AutoConfiguration(after = SpectatorAutoConfiguration.class)
 @ConditionalOnClass(name = "org.aspectj.weaver.Advice")

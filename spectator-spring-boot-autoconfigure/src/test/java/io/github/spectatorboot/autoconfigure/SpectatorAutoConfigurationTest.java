@@ -70,10 +70,13 @@ class SpectatorAutoConfigurationTest {
   }
 
   @Test
-  void registersJvmAndGcMetricsOnTheRegistryOnceTheApplicationIsReady() throws InterruptedException {
+  void registersJvmAndGcMetricsOnTheRegistryOnceTheApplicationIsReady() {
     runner.run(context -> {
       Registry registry = context.getBean(Registry.class);
-      Thread.sleep(300);
+      Thread registration = context.getBean(JvmMetrics.class).registrationThread();
+      // the registration thread is parked on the ready signal, with nothing registered
+      Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> registration.getState() == Thread.State.TIMED_WAITING);
       assertThat(registry.stream().map(m -> m.id().name())).noneMatch(n -> n.startsWith("jvm."));
 
       context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0],
@@ -101,10 +104,14 @@ class SpectatorAutoConfigurationTest {
   @Test
   void jvmMetricsStoppedBeforeTheApplicationIsReadyRegisterNothing() throws InterruptedException {
     Registry registry = new DefaultRegistry();
-    JvmMetrics metrics = new JvmMetrics(registry, Duration.ofMillis(100));
+    JvmMetrics metrics = new JvmMetrics(registry, Duration.ofSeconds(30));
     metrics.start();
+    Thread registration = metrics.registrationThread();
+
     metrics.stop();
-    Thread.sleep(300);
+
+    registration.join(10_000);
+    assertThat(registration.isAlive()).isFalse();
     assertThat(registry.stream().map(m -> m.id().name())).noneMatch(n -> n.startsWith("jvm."));
   }
 
