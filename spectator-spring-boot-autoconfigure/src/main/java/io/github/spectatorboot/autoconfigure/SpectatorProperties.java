@@ -19,7 +19,7 @@ public class SpectatorProperties implements InitializingBean {
   /** Default step of the Atlas aggregator, as spectator-py. */
   static final Duration AGGREGATOR_STEP = Duration.ofSeconds(5);
 
-  /** Whether the starter creates a registry and everything around it. */
+  /** Whether the starter records and publishes; when false, beans that inject a Registry get Spectator's NoopRegistry, which records nothing. */
   private boolean enabled = true;
 
   /** Where to publish; the path /api/v4/update selects the aggregator format unless format says otherwise. */
