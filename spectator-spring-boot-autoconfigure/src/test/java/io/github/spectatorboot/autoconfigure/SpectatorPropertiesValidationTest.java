@@ -65,6 +65,38 @@ class SpectatorPropertiesValidationTest {
   }
 
   @Test
+  void aDurationIsEchoedAsTheUserWroteItNotInIsoForm() {
+    runner.withPropertyValues("spectator.step=7ms").run(context -> {
+      FailureAnalysis analysis = new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+      assertThat(analysis.getDescription()).startsWith("Invalid value '7ms' for property 'spectator.step'")
+          .doesNotContain("PT0.007S");
+      assertThat(context.getStartupFailure()).rootCause().hasMessageStartingWith("Invalid value '7ms'");
+    });
+    runner.withPropertyValues("spectator.shutdown-timeout=-90s").run(context ->
+        assertThat(new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+            .startsWith("Invalid value '-90s' for property 'spectator.shutdown-timeout'"));
+  }
+
+  @Test
+  void aBadCommonTagKeyIsReportedAsAnInvalidKey() {
+    runner.withPropertyValues("spectator.common-tags.x=y").run(context -> {
+      FailureAnalysis analysis = new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
+      assertThat(analysis.getDescription()).startsWith("Invalid key 'x' for property 'spectator.common-tags.x'")
+          .contains("Atlas accepts tag keys of 2 to 60 characters");
+    });
+    runner.withPropertyValues("spectator.common-tags.nf.color=red").run(context ->
+        assertThat(new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+            .startsWith("Invalid key 'nf.color' for property 'spectator.common-tags.nf.color'"));
+  }
+
+  @Test
+  void aBadCommonTagValueIsReportedAsAnInvalidValue() {
+    runner.withPropertyValues("spectator.common-tags.nf.app=my app").run(context ->
+        assertThat(new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+            .startsWith("Invalid value 'my app' for property 'spectator.common-tags.nf.app'"));
+  }
+
+  @Test
   void validValuesStartTheContext() {
     runner.withPropertyValues("spectator.step=10s", "spectator.batch-size=500", "spectator.common-tags.nf.app=shop",
         "spectator.common-tags.nf.node=i-0123", "spectator.common-tags.team=payments",
