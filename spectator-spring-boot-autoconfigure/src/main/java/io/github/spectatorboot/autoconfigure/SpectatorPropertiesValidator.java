@@ -14,7 +14,8 @@ import java.util.Set;
  */
 final class SpectatorPropertiesValidator {
 
-  private static final Set<String> NF_KEYS = Set.of("nf.account", "nf.ami", "nf.app", "nf.asg",
+  /** The nf.* tag keys Atlas accepts. */
+  static final Set<String> NF_KEYS = Set.of("nf.account", "nf.ami", "nf.app", "nf.asg",
       "nf.cluster", "nf.container", "nf.country", "nf.country.rollup", "nf.job", "nf.node",
       "nf.process", "nf.region", "nf.shard1", "nf.shard2", "nf.stack", "nf.subnet", "nf.task",
       "nf.vmtype", "nf.vpc", "nf.zone");
