@@ -6,6 +6,7 @@ import io.github.spectatorboot.annotation.Counted;
 import io.github.spectatorboot.annotation.Timed;
 import io.github.spectatorboot.registry.StepRegistry;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -27,24 +28,28 @@ class InheritedAnnotationTests {
 
   @Test
   void anAnnotationOnAnInterfaceMethodIsRecordedThroughAJdkProxy() {
-    jdkProxies.run(context -> {
-      Quotes quotes = context.getBean("quoteService", Quotes.class);
-      assertThat(AopUtils.isJdkDynamicProxy(quotes)).isTrue();
-
-      quotes.quote("book");
-
-      PolledMeters meters = PolledMeters.poll(context.getBean(StepRegistry.class));
-      assertThat(meters.tagSets("quotes.quote")).containsExactly(
-          Map.of("class", "InheritedAnnotationTests.QuoteService", "method", "quote", "exception", "none"));
-      assertThat(meters.delta("quotes.counted", "count", "result", "success")).isEqualTo(1.0);
-    });
+    assertInterfaceMethodIsRecorded(jdkProxies, AopUtils::isJdkDynamicProxy);
   }
 
   @Test
   void anAnnotationOnAnInterfaceMethodIsRecordedThroughACglibProxy() {
-    cglibProxies.run(context -> {
-      QuoteService quotes = context.getBean(QuoteService.class);
-      assertThat(AopUtils.isCglibProxy(quotes)).isTrue();
+    assertInterfaceMethodIsRecorded(cglibProxies, AopUtils::isCglibProxy);
+  }
+
+  @Test
+  void anAnnotationOnAnOverriddenSuperclassMethodIsRecordedThroughAJdkProxy() {
+    assertSuperclassMethodIsRecorded(jdkProxies, AopUtils::isJdkDynamicProxy);
+  }
+
+  @Test
+  void anAnnotationOnAnOverriddenSuperclassMethodIsRecordedThroughACglibProxy() {
+    assertSuperclassMethodIsRecorded(cglibProxies, AopUtils::isCglibProxy);
+  }
+
+  private static void assertInterfaceMethodIsRecorded(ApplicationContextRunner runner, Predicate<Object> proxyKind) {
+    runner.run(context -> {
+      Quotes quotes = context.getBean("quoteService", Quotes.class);
+      assertThat(quotes).matches(proxyKind);
 
       quotes.quote("book");
 
@@ -55,25 +60,10 @@ class InheritedAnnotationTests {
     });
   }
 
-  @Test
-  void anAnnotationOnAnOverriddenSuperclassMethodIsRecordedThroughAJdkProxy() {
-    jdkProxies.run(context -> {
+  private static void assertSuperclassMethodIsRecorded(ApplicationContextRunner runner, Predicate<Object> proxyKind) {
+    runner.run(context -> {
       Pricing pricing = context.getBean("pricedQuotes", Pricing.class);
-      assertThat(AopUtils.isJdkDynamicProxy(pricing)).isTrue();
-
-      pricing.price("book");
-
-      PolledMeters meters = PolledMeters.poll(context.getBean(StepRegistry.class));
-      assertThat(meters.tagSets("quotes.price")).containsExactly(
-          Map.of("class", "InheritedAnnotationTests.PricedQuotes", "method", "price", "exception", "none"));
-    });
-  }
-
-  @Test
-  void anAnnotationOnAnOverriddenSuperclassMethodIsRecordedThroughACglibProxy() {
-    cglibProxies.run(context -> {
-      PricedQuotes pricing = context.getBean(PricedQuotes.class);
-      assertThat(AopUtils.isCglibProxy(pricing)).isTrue();
+      assertThat(pricing).matches(proxyKind);
 
       pricing.price("book");
 

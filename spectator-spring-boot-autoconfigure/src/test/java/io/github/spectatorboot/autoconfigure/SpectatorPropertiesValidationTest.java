@@ -66,34 +66,35 @@ class SpectatorPropertiesValidationTest {
 
   @Test
   void aDurationIsEchoedAsTheUserWroteItNotInIsoForm() {
-    runner.withPropertyValues("spectator.step=7ms").run(context -> {
-      FailureAnalysis analysis = new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
-      assertThat(analysis.getDescription()).startsWith("Invalid value '7ms' for property 'spectator.step'")
-          .doesNotContain("PT0.007S");
-      assertThat(context.getStartupFailure()).rootCause().hasMessageStartingWith("Invalid value '7ms'");
-    });
-    runner.withPropertyValues("spectator.shutdown-timeout=-90s").run(context ->
-        assertThat(new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
-            .startsWith("Invalid value '-90s' for property 'spectator.shutdown-timeout'"));
+    assertThat(description("spectator.step=7ms")).startsWith("Invalid value '7ms' for property 'spectator.step'")
+        .doesNotContain("PT0.007S");
+    runner.withPropertyValues("spectator.step=7ms").run(context ->
+        assertThat(context.getStartupFailure()).rootCause().hasMessageStartingWith("Invalid value '7ms'"));
+    assertThat(description("spectator.shutdown-timeout=-90s"))
+        .startsWith("Invalid value '-90s' for property 'spectator.shutdown-timeout'");
   }
 
   @Test
   void aBadCommonTagKeyIsReportedAsAnInvalidKey() {
-    runner.withPropertyValues("spectator.common-tags.x=y").run(context -> {
-      FailureAnalysis analysis = new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure());
-      assertThat(analysis.getDescription()).startsWith("Invalid key 'x' for property 'spectator.common-tags.x'")
-          .contains("Atlas accepts tag keys of 2 to 60 characters");
-    });
-    runner.withPropertyValues("spectator.common-tags.nf.color=red").run(context ->
-        assertThat(new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
-            .startsWith("Invalid key 'nf.color' for property 'spectator.common-tags.nf.color'"));
+    assertThat(description("spectator.common-tags.x=y"))
+        .startsWith("Invalid key 'x' for property 'spectator.common-tags.x'")
+        .contains("Atlas accepts tag keys of 2 to 60 characters");
+    assertThat(description("spectator.common-tags.nf.color=red"))
+        .startsWith("Invalid key 'nf.color' for property 'spectator.common-tags.nf.color'");
   }
 
   @Test
   void aBadCommonTagValueIsReportedAsAnInvalidValue() {
-    runner.withPropertyValues("spectator.common-tags.nf.app=my app").run(context ->
-        assertThat(new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
-            .startsWith("Invalid value 'my app' for property 'spectator.common-tags.nf.app'"));
+    assertThat(description("spectator.common-tags.nf.app=my app"))
+        .startsWith("Invalid value 'my app' for property 'spectator.common-tags.nf.app'");
+  }
+
+  /** The failure analysis's description of a start with {@code property}. */
+  private String description(String property) {
+    String[] description = new String[1];
+    runner.withPropertyValues(property).run(context ->
+        description[0] = new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription());
+    return description[0];
   }
 
   @Test
