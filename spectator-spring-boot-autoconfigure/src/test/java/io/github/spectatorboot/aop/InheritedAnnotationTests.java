@@ -85,6 +85,26 @@ class InheritedAnnotationTests {
   }
 
   @Test
+  void anAnnotationOnAnInterfaceAppliesToTheMethodsOfItsImplementations() {
+    jdkProxies.withBean("stock", WarehouseStock.class).run(context -> {
+      context.getBean("stock", Stock.class).reserve("book");
+
+      PolledMeters meters = PolledMeters.poll(context.getBean(StepRegistry.class));
+      assertThat(meters.delta("stock.calls", "count", "class", "InheritedAnnotationTests.WarehouseStock",
+          "method", "reserve", "result", "success")).isEqualTo(1.0);
+    });
+  }
+
+  @Test
+  void anInvalidAnnotationOnAnInterfaceFailsTheStartNamingTheInterface() {
+    new ApplicationContextRunner().withBean(MeterAnnotationValidator.class).withBean(BadStockImpl.class)
+        .run(context -> assertThat(context.getStartupFailure()).rootCause()
+            .isInstanceOf(InvalidMeterAnnotationException.class)
+            .hasMessageContaining("Invalid @Counted on " + BadStockImpl.class.getName() + "#reserve(String) "
+                + "(annotation on interface " + BadStock.class.getName() + ")"));
+  }
+
+  @Test
   void anInvalidAnnotationOnAnInterfaceMethodFailsTheStartNamingTheImplementationAndTheInterface() {
     new ApplicationContextRunner().withBean(MeterAnnotationValidator.class).withBean(BadQuotesImpl.class)
         .run(context -> {
@@ -176,6 +196,24 @@ class InheritedAnnotationTests {
     @Override public String price(String item) {
       return item;
     }
+  }
+
+  @Counted("stock.calls")
+  interface Stock {
+    void reserve(String item);
+  }
+
+  static class WarehouseStock implements Stock {
+    @Override public void reserve(String item) {}
+  }
+
+  @Counted(value = "stock.calls", extraTags = {"nf.color", "red"})
+  interface BadStock {
+    void reserve(String item);
+  }
+
+  static class BadStockImpl implements BadStock {
+    @Override public void reserve(String item) {}
   }
 
   /** Forces class-based (CGLIB) proxies, as Spring Boot does by default. */
