@@ -58,17 +58,24 @@ public final class StepHistory implements Consumer<StepSnapshot> {
     stepMillis = snapshot.stepMillis();
     untracked = 0;
     MeterHistory current = null;
+    // a meter's measurements are adjacent: one look-up per meter, kept or left out
+    Id left = null;
     for (int i = 0; i < snapshot.size(); i++) {
       String statistic = snapshot.statistic(i);
       if (TOTAL_OF_SQUARES.equals(statistic)) {
         continue;
       }
       Id id = snapshot.id(i);
+      if (id == left) {
+        untracked++;
+        continue;
+      }
       if (current == null || current.id != id) {
         current = meters.get(id);
         if (current == null) {
           if (series >= maxSeries) {
             untracked++;
+            left = id;
             continue;
           }
           current = new MeterHistory(id, snapshot.type(i));
