@@ -200,6 +200,8 @@ final class SpectatorPage {
     Map<String, String> common = endpoint.registry().commonTags();
     // group the meters: by the value of the group-by tag, or one group per meter
     Map<String, Group> groups = new LinkedHashMap<>();
+    // a graph's title: the tags that tell its meter from the others
+    List<String> varying = d.availableTags().stream().filter(t -> t.values().size() > 1).map(AvailableTag::tag).toList();
     for (MeterView m : d.meters()) {
       Map<String, String> queryTags = new TreeMap<>(filters);
       if (groupBy != null) {
@@ -211,7 +213,7 @@ final class SpectatorPage {
           }
         });
       }
-      String key = groupBy != null ? groupBy + "=" + queryTags.get(groupBy) : label(queryTags, filters);
+      String key = groupBy != null ? groupBy + "=" + queryTags.get(groupBy) : label(m.tags(), varying);
       groups.computeIfAbsent(key, k -> new Group(k, queryTags)).meters.add(m);
     }
     StepHistory.Window window = history == null ? null
@@ -342,14 +344,12 @@ final class SpectatorPage {
     return q.toString();
   }
 
-  /** A graph's title: the tags that tell its series apart, those filtered on left out. */
-  private static String label(Map<String, String> tags, Map<String, String> filters) {
+  /** The {@code keys} of {@code tags}, as {@code k=v, k=v}. */
+  private static String label(Map<String, String> tags, List<String> keys) {
     StringBuilder s = new StringBuilder();
-    tags.forEach((k, v) -> {
-      if (!filters.containsKey(k)) {
-        s.append(s.length() == 0 ? "" : ", ").append(k).append('=').append(v);
-      }
-    });
+    for (String k : keys) {
+      s.append(s.length() == 0 ? "" : ", ").append(k).append('=').append(tags.getOrDefault(k, "(none)"));
+    }
     return s.toString();
   }
 
