@@ -39,14 +39,19 @@ public class HistoryBenchmark {
   private StepHistory history;
   private StepSnapshot snapshot;
 
-  @Setup(Level.Trial) public void setUp() {
+  /** The snapshot of one step of {@code timers} timers, each with one value. */
+  static StepSnapshot timersStep(int timers) {
     ManualClock clock = new ManualClock(1_700_000_000_000L, 0);
     StepRegistry registry = new StepRegistry(clock, StepRegistryConfig.defaults());
     for (int i = 0; i < timers; i++) {
       registry.timer("timer", "i", Integer.toString(i)).record(i + 1, TimeUnit.MICROSECONDS);
     }
     clock.setWallTime(clock.wallTime() + StepRegistryConfig.DEFAULT_STEP.toMillis());
-    snapshot = registry.poll();
+    return registry.poll();
+  }
+
+  @Setup(Level.Trial) public void setUp() {
+    snapshot = timersStep(timers);
     history = new StepHistory(60, 3_000);
     // a full ring: the steady state of an application that has run an hour
     for (int i = 0; i < 60; i++) {

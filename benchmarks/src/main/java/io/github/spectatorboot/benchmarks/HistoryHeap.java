@@ -1,12 +1,8 @@
 package io.github.spectatorboot.benchmarks;
 
-import com.netflix.spectator.api.ManualClock;
 import io.github.spectatorboot.actuate.StepHistory;
-import io.github.spectatorboot.registry.StepRegistry;
-import io.github.spectatorboot.registry.StepRegistryConfig;
 import io.github.spectatorboot.registry.StepSnapshot;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jol.info.GraphLayout;
 
 /**
@@ -28,13 +24,7 @@ public final class HistoryHeap {
   public static void main(String[] args) {
     int timers = 1_000;
     int steps = 60;
-    ManualClock clock = new ManualClock(1_700_000_000_000L, 0);
-    StepRegistry registry = new StepRegistry(clock, StepRegistryConfig.defaults());
-    for (int i = 0; i < timers; i++) {
-      registry.timer("timer", "i", Integer.toString(i)).record(i + 1, TimeUnit.MICROSECONDS);
-    }
-    clock.setWallTime(clock.wallTime() + StepRegistryConfig.DEFAULT_STEP.toMillis());
-    StepSnapshot snapshot = registry.poll();
+    StepSnapshot snapshot = HistoryBenchmark.timersStep(timers);
     StepHistory empty = new StepHistory(steps, 3_000);
     StepHistory full = new StepHistory(steps, 3_000);
     for (int i = 0; i < steps; i++) {

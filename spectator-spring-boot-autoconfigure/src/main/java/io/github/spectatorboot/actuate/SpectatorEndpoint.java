@@ -39,7 +39,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * progress, plus {@code availableTags} to drill down. Counting statistics are the amounts of the
  * step (divide by the step for the rate Atlas shows); {@code max} and gauges are values. Like
  * every Boot endpoint it is reachable over HTTP only when exposed with
- * {@code management.endpoints.web.exposure.include}.
+ * {@code management.endpoints.web.exposure.include}; over HTTP,
+ * {@link SpectatorWebEndpointExtension} answers browsers with a page and errors with a body.
  */
 @Endpoint(id = "spectator")
 public class SpectatorEndpoint {
