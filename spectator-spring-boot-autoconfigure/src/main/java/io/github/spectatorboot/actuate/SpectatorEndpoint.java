@@ -9,6 +9,8 @@ import io.github.spectatorboot.registry.MeterType;
 import io.github.spectatorboot.registry.StepRegistry;
 import io.github.spectatorboot.registry.StepSnapshot;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,6 +27,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@code /actuator/spectator}: what the registry reports and how publishing goes.
@@ -36,10 +39,19 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * progress, plus {@code availableTags} to drill down. Counting statistics are the amounts of the
  * step (divide by the step for the rate Atlas shows); {@code max} and gauges are values. Like
  * every Boot endpoint it is reachable over HTTP only when exposed with
- * {@code management.endpoints.web.exposure.include}.
+ * {@code management.endpoints.web.exposure.include}; over HTTP,
+ * {@link SpectatorWebEndpointExtension} answers browsers with a page and errors with a body.
  */
 @Endpoint(id = "spectator")
 public class SpectatorEndpoint {
+
+  /** {@link MeterView#lastStepState()} of a meter with values for the last completed step. */
+  public static final String LAST_STEP_COMPLETE = "complete";
+  /** {@link MeterView#lastStepState()} of a meter created in the step in progress: no completed step yet. */
+  public static final String LAST_STEP_PENDING = "pending";
+
+  static final String TAG_FILTER_SYNTAX = "tag=key:value, repeated to match several tags, "
+      + "as in ?tag=status:ok&tag=region:eu; common tags such as nf.app match too";
 
   private final StepRegistry registry;
   private final URI uri;
@@ -61,36 +73,69 @@ public class SpectatorEndpoint {
   }
 
   /** The registry's settings, the publisher's state and the names of the meters. */
-  @ReadOperation
+  @ReadOperation(producesFrom = SpectatorWebEndpointExtension.Representation.class)
   public SpectatorDescriptor describe() {
-    Set<String> names = new TreeSet<>();
-    for (Meter m : registry) {
-      names.add(m.id().name());
-    }
-    return new SpectatorDescriptor(java.time.Duration.ofMillis(registry.stepMillis()).toString(), uri, format,
-        registry.commonTags(), publisherStatus.get(), List.copyOf(names));
+    return new SpectatorDescriptor(Duration.ofMillis(registry.stepMillis()).toString(), uri, format,
+        registry.commonTags(), publisherStatus.get(), names());
   }
 
   /**
    * The meters named {@code name} whose tags match every {@code key:value} filter; null (404) when
-   * there is none.
+   * there is none. Over HTTP, {@link SpectatorWebEndpointExtension} answers instead, with a body
+   * saying what was wrong.
    */
-  @ReadOperation
+  @ReadOperation(producesFrom = SpectatorWebEndpointExtension.Representation.class)
   public @Nullable MeterDescriptor meter(@Selector String name, @Nullable List<String> tag) {
-    Map<String, String> filters = parseFilters(tag);
-    Map<String, String> common = registry.commonTags();
-    Predicate<Id> matches = id -> id.name().equals(name) && filters.entrySet().stream()
-        .allMatch(f -> f.getValue().equals(fullTags(id, common).get(f.getKey())));
+    Lookup lookup = lookup(name, tag);
+    if (lookup instanceof BadTagFilter bad) {
+      throw new InvalidEndpointRequestException(bad.message(), bad.message());
+    }
+    return lookup instanceof Found found ? found.meter() : null;
+  }
 
+  /** The sorted names of the meters in the registry. */
+  List<String> names() {
+    Set<String> names = new TreeSet<>();
+    for (Meter m : registry) {
+      names.add(m.id().name());
+    }
+    return List.copyOf(names);
+  }
+
+  StepRegistry registry() {
+    return registry;
+  }
+
+  @Nullable PublisherStatus publisherStatus() {
+    return publisherStatus.get();
+  }
+
+  /** The meters named {@code name} matching the {@code key:value} filters in {@code tag}, or why there is none. */
+  Lookup lookup(String name, @Nullable List<String> tag) {
+    Map<String, String> filters;
+    try {
+      filters = parseFilters(tag);
+    } catch (IllegalArgumentException e) {
+      return new BadTagFilter(WebEndpointResponse.STATUS_BAD_REQUEST, "badTagFilter", e.getMessage(), TAG_FILTER_SYNTAX);
+    }
+    Predicate<Id> matches = matcher(name, filters);
     StepSnapshot last = registry.lastSnapshot();
     StepSnapshot live = registry.peek(matches);
     Map<Id, MeterValues> meters = new LinkedHashMap<>();
     collect(live, matches, meters, false);
     collect(last, matches, meters, true);
     if (meters.isEmpty()) {
-      return null;
+      List<AvailableTag> existing = availableTags(name);
+      if (existing == null) {
+        return new UnknownName(WebEndpointResponse.STATUS_NOT_FOUND, "unknownName",
+            "No meter is named '" + name + "'; names lists the meters there are", names());
+      }
+      return new NoMatchingMeter(WebEndpointResponse.STATUS_NOT_FOUND, "noMatchingMeter",
+          "Meters named '" + name + "' exist, but none has every tag of " + filters
+              + "; availableTags lists the tags they have", filters, existing);
     }
 
+    Map<String, String> common = registry.commonTags();
     Map<String, Set<String>> available = new TreeMap<>();
     List<MeterView> views = new ArrayList<>();
     for (Map.Entry<Id, MeterValues> e : meters.entrySet()) {
@@ -102,12 +147,42 @@ public class SpectatorEndpoint {
         }
       });
       MeterValues v = e.getValue();
-      views.add(new MeterView(typeName(v.type), tags, v.lastStep, v.inProgress));
+      views.add(new MeterView(typeName(v.type), tags, v.lastStep, v.inProgress,
+          v.lastStep.isEmpty() ? LAST_STEP_PENDING : LAST_STEP_COMPLETE));
     }
     views.sort(Comparator.comparing(v -> v.tags().toString()));
     List<AvailableTag> availableTags = available.entrySet().stream()
         .map(e -> new AvailableTag(e.getKey(), e.getValue())).toList();
-    return new MeterDescriptor(name, last.timestamp(), live.timestamp(), views, availableTags);
+    return new Found(new MeterDescriptor(name, last.timestamp(), live.timestamp(),
+        Instant.ofEpochMilli(live.timestamp()).toString(), views, availableTags));
+  }
+
+  /** The tags of the meters named {@code name}, each key with its values; null when there is no such meter. */
+  private @Nullable List<AvailableTag> availableTags(String name) {
+    Map<String, String> common = registry.commonTags();
+    Map<String, Set<String>> available = null;
+    for (Meter m : registry) {
+      if (!m.id().name().equals(name)) {
+        continue;
+      }
+      if (available == null) {
+        available = new TreeMap<>();
+      }
+      Map<String, String> tags = fullTags(m.id(), common);
+      tags.remove(AtlasNames.STATISTIC);
+      for (Map.Entry<String, String> t : tags.entrySet()) {
+        available.computeIfAbsent(t.getKey(), x -> new TreeSet<>()).add(t.getValue());
+      }
+    }
+    return available == null ? null
+        : available.entrySet().stream().map(e -> new AvailableTag(e.getKey(), e.getValue())).toList();
+  }
+
+  /** Whether an id is named {@code name} and has every tag of {@code filters}, common tags included. */
+  Predicate<Id> matcher(String name, Map<String, String> filters) {
+    Map<String, String> common = registry.commonTags();
+    return id -> id.name().equals(name) && filters.entrySet().stream()
+        .allMatch(f -> f.getValue().equals(fullTags(id, common).get(f.getKey())));
   }
 
   private static void collect(StepSnapshot s, Predicate<Id> matches, Map<Id, MeterValues> out, boolean lastStep) {
@@ -124,7 +199,8 @@ public class SpectatorEndpoint {
     }
   }
 
-  private static Map<String, String> parseFilters(@Nullable List<String> tags) {
+  /** The {@code key:value} filters of the {@code tag} parameters; IllegalArgumentException naming a malformed one. */
+  static Map<String, String> parseFilters(@Nullable List<String> tags) {
     Map<String, String> filters = new TreeMap<>();
     if (tags == null) {
       return filters;
@@ -132,8 +208,7 @@ public class SpectatorEndpoint {
     for (String t : tags) {
       int colon = t.indexOf(':');
       if (colon <= 0 || colon == t.length() - 1) {
-        throw new InvalidEndpointRequestException("Each tag parameter must be in the form 'key:value' but was: " + t,
-            "Each tag parameter must be in the form 'key:value'");
+        throw new IllegalArgumentException("The tag filter '" + t + "' is not of the form key:value");
       }
       filters.put(t.substring(0, colon), t.substring(colon + 1));
     }
@@ -141,7 +216,7 @@ public class SpectatorEndpoint {
   }
 
   /** Common tags overlaid with the meter's own tags, which win. */
-  private static Map<String, String> fullTags(Id id, Map<String, String> common) {
+  static Map<String, String> fullTags(Id id, Map<String, String> common) {
     Map<String, String> tags = new TreeMap<>(common);
     for (Tag t : id.tags()) {
       tags.put(t.key(), t.value());
@@ -149,7 +224,7 @@ public class SpectatorEndpoint {
     return tags;
   }
 
-  private static String typeName(MeterType type) {
+  static String typeName(MeterType type) {
     return switch (type) {
       case COUNTER -> "counter";
       case TIMER -> "timer";
@@ -184,22 +259,67 @@ public class SpectatorEndpoint {
    * @param name the meter name
    * @param lastStepTimestamp end of the last completed step, epoch milliseconds
    * @param inProgressTimestamp end of the step in progress, epoch milliseconds
+   * @param nextStepAt when the step in progress completes (ISO-8601): its values then become
+   *     {@code lastStep}
    * @param meters the matching meters
    * @param availableTags tag keys not yet filtered on, with their values
    */
-  public record MeterDescriptor(String name, long lastStepTimestamp, long inProgressTimestamp, List<MeterView> meters,
-      List<AvailableTag> availableTags) implements OperationResponseBody {}
+  public record MeterDescriptor(String name, long lastStepTimestamp, long inProgressTimestamp, String nextStepAt,
+      List<MeterView> meters, List<AvailableTag> availableTags) implements OperationResponseBody {}
 
   /**
    * One meter.
    *
    * @param type counter, timer, distributionSummary, gauge or maxGauge
    * @param tags its tags, common tags included
-   * @param lastStep statistic to value for the last completed step
+   * @param lastStep statistic to value for the last completed step; empty while {@code lastStepState}
+   *     is {@code pending}
    * @param inProgress statistic to value so far in the step in progress
+   * @param lastStepState {@code complete}, or {@code pending} for a meter created during the step in
+   *     progress, whose first completed step comes at {@code nextStepAt}
    */
   public record MeterView(String type, Map<String, String> tags, Map<String, Double> lastStep,
-      Map<String, Double> inProgress) {}
+      Map<String, Double> inProgress, String lastStepState) {}
+
+  /** What a look-up of a name and tag filters found: the meters, or why there are none. */
+  sealed interface Lookup permits Found, BadTagFilter, UnknownName, NoMatchingMeter {}
+
+  /** The meters found. */
+  record Found(MeterDescriptor meter) implements Lookup {}
+
+  /**
+   * The answer (400) to a {@code tag} parameter that is not {@code key:value}.
+   *
+   * @param status 400
+   * @param error {@code badTagFilter}
+   * @param message which parameter is malformed
+   * @param syntax how to write tag filters
+   */
+  public record BadTagFilter(int status, String error, String message, String syntax)
+      implements Lookup, OperationResponseBody {}
+
+  /**
+   * The answer (404) to a name no meter has.
+   *
+   * @param status 404
+   * @param error {@code unknownName}
+   * @param message the name asked for
+   * @param names the names there are, sorted
+   */
+  public record UnknownName(int status, String error, String message, List<String> names)
+      implements Lookup, OperationResponseBody {}
+
+  /**
+   * The answer (404) to a known name whose meters none match the tag filters.
+   *
+   * @param status 404
+   * @param error {@code noMatchingMeter}
+   * @param message the name and the filters
+   * @param filters the tag filters asked for
+   * @param availableTags the tags of the meters of that name, each key with its values
+   */
+  public record NoMatchingMeter(int status, String error, String message, Map<String, String> filters,
+      List<AvailableTag> availableTags) implements Lookup, OperationResponseBody {}
 
   /**
    * A tag key to drill down on.

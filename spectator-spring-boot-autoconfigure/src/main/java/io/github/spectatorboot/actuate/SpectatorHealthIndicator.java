@@ -29,7 +29,7 @@ public class SpectatorHealthIndicator implements HealthIndicator {
     Health.Builder builder = healthy ? Health.up() : Health.unknown();
     builder.withDetail("uri", uri.toString())
         .withDetail("format", publisher.format().name().toLowerCase(java.util.Locale.ROOT))
-        .withDetail("state", s.state().name().toLowerCase(java.util.Locale.ROOT))
+        .withDetail("state", s.state().name())
         .withDetail("sent", s.sent())
         .withDetail("dropped", s.dropped())
         .withDetail("skippedSteps", s.skippedSteps());

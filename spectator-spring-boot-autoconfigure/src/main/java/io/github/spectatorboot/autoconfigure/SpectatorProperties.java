@@ -59,6 +59,7 @@ public class SpectatorProperties implements InitializingBean {
   private final Annotations annotations = new Annotations();
   private final Jvm jvm = new Jvm();
   private final GlobalRegistry globalRegistry = new GlobalRegistry();
+  private final History history = new History();
 
   /** Wire formats. */
   public enum Format {
@@ -128,6 +129,36 @@ public class SpectatorProperties implements InitializingBean {
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
+  }
+
+  /** Settings of the recent steps kept for the graphs of /actuator/spectator's page. */
+  public static class History {
+
+    /** Completed steps kept per series for the endpoint's graphs; 0 turns the history off. */
+    private int steps = 60;
+
+    /** Most series (a meter id and one statistic) kept; about 600 bytes each with 60 steps. */
+    private int maxSeries = 3_000;
+
+    public int getSteps() {
+      return steps;
+    }
+
+    public void setSteps(int steps) {
+      this.steps = steps;
+    }
+
+    public int getMaxSeries() {
+      return maxSeries;
+    }
+
+    public void setMaxSeries(int maxSeries) {
+      this.maxSeries = maxSeries;
+    }
+  }
+
+  public History getHistory() {
+    return history;
   }
 
   /** The format in force: {@link Format#AUTO} resolved against the URI. */

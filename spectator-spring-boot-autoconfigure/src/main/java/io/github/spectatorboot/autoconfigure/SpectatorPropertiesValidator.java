@@ -53,6 +53,10 @@ final class SpectatorPropertiesValidator {
     positive("spectator.read-timeout", p.getReadTimeout(), "Set spectator.read-timeout to a duration such as 10s.");
     positive("spectator.meter-ttl", p.getMeterTtl(), "Set spectator.meter-ttl to a duration such as 15m.");
     positive("spectator.shutdown-timeout", p.getShutdownTimeout(), "Set spectator.shutdown-timeout to a duration such as 5s.");
+    notNegative("spectator.history.steps", p.getHistory().getSteps(),
+        "Set spectator.history.steps to the number of steps the endpoint's graphs show, such as 60 (the default), or 0 to keep none.");
+    notNegative("spectator.history.max-series", p.getHistory().getMaxSeries(),
+        "Set spectator.history.max-series to the most series the endpoint's graphs keep, such as 3000 (the default).");
     for (Map.Entry<String, String> tag : p.getCommonTags().entrySet()) {
       validateCommonTag(tag.getKey(), tag.getValue());
     }
@@ -98,6 +102,12 @@ final class SpectatorPropertiesValidator {
   private static void positive(String property, Duration value, String fix) {
     if (value == null || value.isNegative() || value.isZero()) {
       throw new InvalidSpectatorPropertyException(property, value, "it must be a positive duration", fix);
+    }
+  }
+
+  private static void notNegative(String property, int value, String fix) {
+    if (value < 0) {
+      throw new InvalidSpectatorPropertyException(property, value, "it must not be negative", fix);
     }
   }
 }

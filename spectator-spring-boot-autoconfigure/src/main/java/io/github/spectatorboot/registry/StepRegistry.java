@@ -21,8 +21,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -85,6 +87,7 @@ public final class StepRegistry extends AbstractRegistry {
   private final ArrayDeque<List<StepMeter>> retired = new ArrayDeque<>();
   private volatile long lastPollTimestamp;
   private volatile StepSnapshot lastSnapshot;
+  private final List<Consumer<StepSnapshot>> stepListeners = new CopyOnWriteArrayList<>();
 
   /** Handles of real meters by name and tag strings as passed; replaced when a poll removes meters. */
   private volatile LookupCache<Counter> counterLookups;
@@ -190,6 +193,7 @@ public final class StepRegistry extends AbstractRegistry {
       StepSnapshot snapshot = out.build();
       lastPollTimestamp = stepEnd;
       lastSnapshot = snapshot;
+      notifyStepListeners(snapshot);
       return snapshot;
     } finally {
       pollLock.unlock();
@@ -394,5 +398,24 @@ public final class StepRegistry extends AbstractRegistry {
         : "PT10S";
     // the cap is enforced by admit(), so AbstractRegistry gets no limit of its own
     return k -> "gaugePollingFrequency".equals(k) ? pollingFrequency : null;
+  }
+
+  /**
+   * Hands every snapshot a poll returns to {@code listener} as well, on the polling thread, before
+   * the poll returns: a reader of the steps gets the very snapshots the publisher sends, without
+   * polling twice. A listener must be quick; one that throws is logged once and the poll goes on.
+   */
+  public void addStepListener(Consumer<StepSnapshot> listener) {
+    stepListeners.add(listener);
+  }
+
+  private void notifyStepListeners(StepSnapshot snapshot) {
+    for (Consumer<StepSnapshot> listener : stepListeners) {
+      try {
+        listener.accept(snapshot);
+      } catch (RuntimeException e) {
+        propagate("a step listener failed: " + e, e);
+      }
+    }
   }
 }

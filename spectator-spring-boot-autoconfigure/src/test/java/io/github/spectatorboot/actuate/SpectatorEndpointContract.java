@@ -1,12 +1,19 @@
 package io.github.spectatorboot.actuate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
 import com.netflix.spectator.api.Registry;
 import io.github.spectatorboot.registry.StepRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** What the endpoint answers, whatever web stack serves it. */
@@ -22,7 +29,8 @@ abstract class SpectatorEndpointContract {
 
   @BeforeEach
   void setUp() {
-    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    // a shared 2-core machine can take more than the default 5 s to answer the first request
+    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
     // the context is shared between tests: start each from an empty step
     ((StepRegistry) registry).poll();
     registry.counter("orders", "status", "ok", "region", "eu").increment(3);
@@ -94,5 +102,82 @@ abstract class SpectatorEndpointContract {
   @Test
   void answers400ForAMalformedTagFilter() {
     client.get().uri("/actuator/spectator/orders?tag=status").exchange().expectStatus().isBadRequest();
+  }
+
+  @Test
+  void anUnknownNameAnswers404SayingSoWithTheNamesThereAre() {
+    client.get().uri("/actuator/spectator/no.such.meter").exchange()
+        .expectStatus().isNotFound()
+        .expectBody()
+        .jsonPath("$.error").isEqualTo("unknownName")
+        .jsonPath("$.message").value(m -> assertThat((String) m).contains("no.such.meter"))
+        .jsonPath("$.names").value(n -> assertThat(n.toString()).contains("orders").contains("checkout"));
+  }
+
+  @Test
+  void aKnownNameWhoseFilterMatchesNothingAnswers404WithTheTagsItHas() {
+    client.get().uri("/actuator/spectator/orders?tag=status:unknown").exchange()
+        .expectStatus().isNotFound()
+        .expectBody()
+        .jsonPath("$.error").isEqualTo("noMatchingMeter")
+        .jsonPath("$.filters.status").isEqualTo("unknown")
+        .jsonPath("$.availableTags[?(@.tag == 'status')].values[*]").value(v ->
+            assertThat(v.toString()).contains("ok").contains("failed"))
+        .jsonPath("$.availableTags[?(@.tag == 'region')].values[*]").value(v -> assertThat(v.toString()).contains("eu"));
+  }
+
+  @Test
+  void aMalformedTagFilterAnswers400WithTheFilterSyntax() {
+    client.get().uri("/actuator/spectator/orders?tag=status").exchange()
+        .expectStatus().isBadRequest()
+        .expectBody()
+        .jsonPath("$.error").isEqualTo("badTagFilter")
+        .jsonPath("$.message").value(m -> assertThat((String) m).contains("'status'"))
+        .jsonPath("$.syntax").value(m -> assertThat((String) m).contains("tag=key:value"));
+  }
+
+  @Test
+  void aMeterWithoutACompletedStepSaysItsLastStepIsPendingUntilTheStepInProgressEnds() {
+    registry.counter("signups").increment();
+
+    byte[] body = client.get().uri("/actuator/spectator/signups").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.meters[0].lastStep").isEmpty()
+        .jsonPath("$.meters[0].lastStepState").isEqualTo("pending")
+        .jsonPath("$.meters[0].inProgress.count").isEqualTo(1.0)
+        .returnResult().getResponseBodyContent();
+    String json = new String(body, StandardCharsets.UTF_8);
+    long inProgressEnd = ((Number) JsonPath.read(json, "$.inProgressTimestamp")).longValue();
+    assertThat((String) JsonPath.read(json, "$.nextStepAt")).isEqualTo(Instant.ofEpochMilli(inProgressEnd).toString());
+    client.get().uri("/actuator/spectator/orders?tag=status:ok").exchange()
+        .expectBody().jsonPath("$.meters[0].lastStepState").isEqualTo("complete");
+  }
+
+  @Test
+  void apiClientsGetTheActuatorJsonTypeAsBefore() {
+    client.get().uri("/actuator/spectator").exchange()
+        .expectHeader().contentTypeCompatibleWith("application/vnd.spring-boot.actuator.v3+json");
+    client.get().uri("/actuator/spectator/orders").accept(MediaType.APPLICATION_JSON).exchange()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON);
+    client.get().uri("/actuator/spectator/orders").accept(MediaType.ALL).exchange()
+        .expectHeader().contentTypeCompatibleWith("application/vnd.spring-boot.actuator.v3+json");
+  }
+
+  @Test
+  void aBrowserGetsAPageForTheSameUrls() {
+    String browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    client.get().uri("/actuator/spectator").header("Accept", browserAccept).exchange()
+        .expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+        .expectBody(String.class).value(html -> assertThat(html).contains("href=\"spectator/orders\""));
+    client.get().uri("/actuator/spectator/orders").header("Accept", browserAccept).exchange()
+        .expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+        .expectBody(String.class).value(html -> assertThat(html).contains("<svg")
+            .contains("name,orders,:eq,statistic,count,:eq,:and,region,eu,:eq,:and,status,ok,:eq,:and,:sum"));
+    client.get().uri("/actuator/spectator/no.such.meter").header("Accept", browserAccept).exchange()
+        .expectStatus().isNotFound()
+        .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML);
   }
 }

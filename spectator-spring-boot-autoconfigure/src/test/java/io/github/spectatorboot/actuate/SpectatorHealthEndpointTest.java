@@ -43,6 +43,7 @@ class SpectatorHealthEndpointTest {
         .jsonPath("$.status").isEqualTo("UP")
         .jsonPath("$.components.spectator.status").isEqualTo("UNKNOWN")
         .jsonPath("$.components.spectator.details.lastError").isNotEmpty()
+        .jsonPath("$.components.spectator.details.state").isEqualTo("RUNNING")
         .jsonPath("$.components.spectator.details.dropped").value(v ->
             org.assertj.core.api.Assertions.assertThat(((Number) v).longValue()).isPositive()));
 

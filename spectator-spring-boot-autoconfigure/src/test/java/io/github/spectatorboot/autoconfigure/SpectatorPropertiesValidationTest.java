@@ -44,6 +44,8 @@ class SpectatorPropertiesValidationTest {
       "spectator.common-tags.nf.color | red | nf.* keys",
       "spectator.common-tags.atlas.dstype | rate | reserved",
       "spectator.common-tags.x | y | 2 to 60",
+      "spectator.history.steps | -1 | spectator.history.steps",
+      "spectator.history.max-series | -1 | spectator.history.max-series",
   })
   void aBadValueStopsStartUpWithAMessageNamingThePropertyAndTheFix(String property, String value, String expected) {
     runner.withPropertyValues(property + "=" + value).run(context -> {

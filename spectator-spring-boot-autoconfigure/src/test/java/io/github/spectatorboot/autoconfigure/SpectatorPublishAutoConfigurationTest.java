@@ -59,7 +59,7 @@ class SpectatorPublishAutoConfigurationTest {
       var health = context.getBean(SpectatorHealthIndicator.class).health();
       assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
       assertThat(health.getDetails()).containsEntry("uri", "http://localhost:7101/api/v1/publish")
-          .containsEntry("state", "running");
+          .containsEntry("state", "RUNNING");
     });
   }
 
