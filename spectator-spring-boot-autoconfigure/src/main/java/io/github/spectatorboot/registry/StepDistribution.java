@@ -18,9 +18,16 @@ import java.util.concurrent.TimeUnit;
  * it (as {@code LongAdder} stripes its cells), and, when every cell it tries is claimed, four
  * atomic adds that never wait. The poll claims each cell to read and reset it, so a record lands
  * in exactly one step; only a record that took the atomic path while a poll ran may have its
- * count in one step and its total in the next, never in both or neither, and the maximum of the
- * step that has its count covers it. The recording path allocates only when the stripes grow, at
- * most log2 of the stripe limit times in a meter's life.
+ * count in one step and its total in the other (either way round), never in both or neither, and
+ * the maximum of the step that has its count covers it. The step that has such a total without
+ * its count may so report a mean (total / count) above its maximum, or a total with a count of 0:
+ * a deliberate trade, as making the four adds one step's would make the recorder wait for the
+ * poll, and the race needs the poll and the record within a few nanoseconds of each other. The
+ * recording path allocates only when the stripes grow, at most log2 of the stripe limit times in
+ * a meter's life.
+ *
+ * <p>The total is a double, as in Spectator's {@code AtlasTimer}: totals of values near
+ * {@code Long.MAX_VALUE} come out right (to a double's precision), never wrapped to a negative.
  */
 abstract class StepDistribution extends StepMeter {
 
