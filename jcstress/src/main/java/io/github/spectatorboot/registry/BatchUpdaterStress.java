@@ -68,14 +68,14 @@ public final class BatchUpdaterStress {
 
     @Actor public void poll(JJJJ_Result r) {
       StepSnapshot s = registry.poll(Steps.end(1));
-      r.r1 = (long) Steps.value(s, "t", "count");
-      r.r2 = Math.round(Steps.value(s, "t", "totalTime") * 1e9);
+      r.r1 = Steps.count(s, "t");
+      r.r2 = Steps.total(s, "t");
     }
 
     @Arbiter public void next(JJJJ_Result r) {
       StepSnapshot s = registry.poll(Steps.end(2));
-      r.r3 = (long) Steps.value(s, "t", "count");
-      r.r4 = Math.round(Steps.value(s, "t", "totalTime") * 1e9);
+      r.r3 = Steps.count(s, "t");
+      r.r4 = Steps.total(s, "t");
     }
   }
 

@@ -101,16 +101,16 @@ public final class ExpiryStress {
 
     @Actor public void poll(JJZ_Result r) {
       StepSnapshot s = pollRace();
-      r.r1 = (long) Steps.value(s, "t", "count");
-      r.r2 = Math.round(Steps.value(s, "t", "totalTime") * 1e9);
+      r.r1 = Steps.count(s, "t");
+      r.r2 = Steps.total(s, "t");
       r.r3 = meter.hasExpired();
     }
 
     @Arbiter public void after(JJZ_Result r) {
       for (int n = RACE + 1; n <= RACE + 4; n++) {
         StepSnapshot s = registry.poll(Steps.end(n));
-        r.r1 += (long) Steps.value(s, "t", "count");
-        r.r2 += Math.round(Steps.value(s, "t", "totalTime") * 1e9);
+        r.r1 += Steps.count(s, "t");
+        r.r2 += Steps.total(s, "t");
       }
     }
   }
@@ -135,16 +135,16 @@ public final class ExpiryStress {
 
     @Actor public void poll(JJZ_Result r) {
       StepSnapshot s = pollRace();
-      r.r1 = (long) Steps.value(s, "d", "count");
-      r.r2 = (long) Steps.value(s, "d", "totalAmount");
+      r.r1 = Steps.count(s, "d");
+      r.r2 = Steps.total(s, "d");
       r.r3 = meter.hasExpired();
     }
 
     @Arbiter public void after(JJZ_Result r) {
       for (int n = RACE + 1; n <= RACE + 4; n++) {
         StepSnapshot s = registry.poll(Steps.end(n));
-        r.r1 += (long) Steps.value(s, "d", "count");
-        r.r2 += (long) Steps.value(s, "d", "totalAmount");
+        r.r1 += Steps.count(s, "d");
+        r.r2 += Steps.total(s, "d");
       }
     }
   }

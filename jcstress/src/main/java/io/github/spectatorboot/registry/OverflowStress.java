@@ -13,9 +13,10 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
- * Two threads record into one distribution summary (3 and 5) while its step is polled: the
- * recorders meet on the meter's cell (stripes), and a record that finds every cell it tries held
- * by the poll or the other recorder goes through the overflow atomics. Outcome, per the two steps:
+ * Two threads record into one distribution summary, 3 and 5, and the second then polls the step:
+ * the recorders meet on the meter's cell (stripes), and the record of 3, racing the poll, may find
+ * every cell it tries held by the poll or the other recorder and go through the overflow atomics.
+ * (Two actors: the machines this runs on may have two cores.) Outcome, per the two steps:
  * {@code whole} when each step's total is the sum of the values it counts, {@code split} when a
  * record's count is in one step and its total in the other; {@code mean above max} when a step's
  * total exceeds its count times its max. Counts and totals summed over both steps must be exact,
@@ -38,19 +39,16 @@ public class OverflowStress {
     summary.record(3);
   }
 
-  @Actor public void recordFive() {
+  @Actor public void recordFiveThenPoll() {
     summary.record(5);
-  }
-
-  @Actor public void poll() {
     polled = registry.poll(Steps.end(1));
   }
 
   @Arbiter public void next(L_Result r) {
     StepSnapshot next = registry.poll(Steps.end(2));
-    long[] counts = {count(polled), count(next)};
-    long[] totals = {total(polled), total(next)};
-    long[] maxes = {max(polled), max(next)};
+    long[] counts = {Steps.count(polled, "d"), Steps.count(next, "d")};
+    long[] totals = {Steps.total(polled, "d"), Steps.total(next, "d")};
+    long[] maxes = {Steps.max(polled, "d"), Steps.max(next, "d")};
     if (counts[0] + counts[1] != 2 || totals[0] + totals[1] != 8) {
       r.r1 = "lost or doubled: counts " + counts[0] + "+" + counts[1] + ", totals " + totals[0] + "+" + totals[1];
       return;
@@ -82,17 +80,5 @@ public class OverflowStress {
       case 2 -> total == 8;
       default -> false;
     };
-  }
-
-  private static long count(StepSnapshot s) {
-    return (long) Steps.value(s, "d", "count");
-  }
-
-  private static long total(StepSnapshot s) {
-    return (long) Steps.value(s, "d", "totalAmount");
-  }
-
-  private static long max(StepSnapshot s) {
-    return (long) Steps.value(s, "d", "max");
   }
 }

@@ -73,16 +73,16 @@ public final class RecordVsPollStress {
 
     @Actor public void poll(JJJJJJ_Result r) {
       StepSnapshot s = registry.poll(Steps.end(1));
-      r.r1 = (long) Steps.value(s, "t", "count");
-      r.r2 = Math.round(Steps.value(s, "t", "totalTime") * 1e9);
-      r.r3 = Math.round(Steps.value(s, "t", "max") * 1e9);
+      r.r1 = Steps.count(s, "t");
+      r.r2 = Steps.total(s, "t");
+      r.r3 = Steps.max(s, "t");
     }
 
     @Arbiter public void next(JJJJJJ_Result r) {
       StepSnapshot s = registry.poll(Steps.end(2));
-      r.r4 = (long) Steps.value(s, "t", "count");
-      r.r5 = Math.round(Steps.value(s, "t", "totalTime") * 1e9);
-      r.r6 = Math.round(Steps.value(s, "t", "max") * 1e9);
+      r.r4 = Steps.count(s, "t");
+      r.r5 = Steps.total(s, "t");
+      r.r6 = Steps.max(s, "t");
     }
   }
 
@@ -106,16 +106,16 @@ public final class RecordVsPollStress {
 
     @Actor public void poll(JJJJJJ_Result r) {
       StepSnapshot s = registry.poll(Steps.end(1));
-      r.r1 = (long) Steps.value(s, "d", "count");
-      r.r2 = (long) Steps.value(s, "d", "totalAmount");
-      r.r3 = (long) Steps.value(s, "d", "max");
+      r.r1 = Steps.count(s, "d");
+      r.r2 = Steps.total(s, "d");
+      r.r3 = Steps.max(s, "d");
     }
 
     @Arbiter public void next(JJJJJJ_Result r) {
       StepSnapshot s = registry.poll(Steps.end(2));
-      r.r4 = (long) Steps.value(s, "d", "count");
-      r.r5 = (long) Steps.value(s, "d", "totalAmount");
-      r.r6 = (long) Steps.value(s, "d", "max");
+      r.r4 = Steps.count(s, "d");
+      r.r5 = Steps.total(s, "d");
+      r.r6 = Steps.max(s, "d");
     }
   }
 

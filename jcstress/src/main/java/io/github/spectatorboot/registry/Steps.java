@@ -41,4 +41,22 @@ final class Steps {
   static double value(StepSnapshot s, String name, String statistic) {
     return value(s, name, statistic, 0.0);
   }
+
+  /** Count of the timer or distribution summary {@code name} in {@code s}. */
+  static long count(StepSnapshot s, String name) {
+    return (long) value(s, name, "count");
+  }
+
+  /** Total of the timer (in nanoseconds) or distribution summary {@code name} in {@code s}. */
+  static long total(StepSnapshot s, String name) {
+    double seconds = value(s, name, "totalTime", Double.NaN);
+    return Double.isNaN(seconds) ? (long) value(s, name, "totalAmount") : Math.round(seconds * 1e9);
+  }
+
+  /** Max of the timer (in nanoseconds) or distribution summary {@code name} in {@code s}. */
+  static long max(StepSnapshot s, String name) {
+    boolean timer = !Double.isNaN(value(s, name, "totalTime", Double.NaN));
+    double max = value(s, name, "max");
+    return timer ? Math.round(max * 1e9) : (long) max;
+  }
 }

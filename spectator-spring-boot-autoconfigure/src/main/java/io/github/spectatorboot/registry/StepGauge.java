@@ -14,8 +14,9 @@ import java.lang.invoke.VarHandle;
  * is not reported. Infinite values are not reported either, as by Spectator's {@code AtlasGauge}.
  *
  * <p>A value set into this gauge by a thread that raced its removal is handed to the live gauge of
- * the id only if nothing has been set there yet: any value set on the live gauge was set after the
- * removal began, so it is at least as recent, and a superseded value never overwrites a newer one.
+ * the id only if nothing has been set there yet: a value set on the live gauge was set after the
+ * removal, while the one set here was set by a call that began before it, so the live value is
+ * never the older of the two and a superseded value never overwrites a newer one.
  */
 final class StepGauge extends StepMeter implements Gauge {
 

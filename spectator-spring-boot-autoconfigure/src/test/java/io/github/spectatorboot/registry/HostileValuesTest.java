@@ -2,11 +2,14 @@ package io.github.spectatorboot.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.netflix.spectator.api.ManualClock;
 import com.netflix.spectator.api.Registry;
 import com.netflix.spectator.api.Timer;
 import com.netflix.spectator.atlas.AtlasRegistry;
+import com.netflix.spectator.impl.SwapMeter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -159,9 +162,9 @@ class HostileValuesTest {
 
     Map<String, Double> d = Snapshots.deltas(registry.poll(T0 + STEP));
 
-    assertThat(d.get("t{statistic=totalTime}")).isCloseTo(5 * (HALF_MAX * 1e-9), org.assertj.core.api.Assertions.within(1.0));
+    assertThat(d.get("t{statistic=totalTime}")).isCloseTo(5 * (HALF_MAX * 1e-9), within(1.0));
     assertThat(d.get("t{statistic=totalOfSquares}")).isCloseTo(5 * (HALF_MAX * 1e-9) * (HALF_MAX * 1e-9),
-        org.assertj.core.api.Assertions.withinPercentage(1e-9));
+        withinPercentage(1e-9));
     assertThat(d).containsEntry("t{statistic=max}", HALF_MAX * 1e-9);
     // the Timer API's long total saturates, as AtlasTimer's does
     assertThat(t.totalTime()).isEqualTo(Long.MAX_VALUE);
@@ -171,7 +174,7 @@ class HostileValuesTest {
   void aTotalThatTakesTheOverflowPathIsNotWrappedEither() {
     StepRegistry registry = new StepRegistry(new ManualClock(T0, 0), StepRegistryConfig.defaults());
     var summary = registry.distributionSummary("d");
-    var meter = (StepDistribution) ((com.netflix.spectator.impl.SwapMeter<?>) summary).get();
+    var meter = (StepDistribution) ((SwapMeter<?>) summary).get();
     // a poll holding the meter's cell sends records to the overflow atomics
     meter.baseCell().claimForPoll();
     summary.record(Long.MAX_VALUE);
@@ -203,7 +206,7 @@ class HostileValuesTest {
     assertThat(d).containsEntry("d{statistic=totalAmount}", 2.0 * Long.MAX_VALUE + 7)
         .containsEntry("d{statistic=max}", (double) Long.MAX_VALUE);
     assertThat(d.get("d{statistic=totalOfSquares}")).isCloseTo(2.0 * Long.MAX_VALUE * Long.MAX_VALUE,
-        org.assertj.core.api.Assertions.withinPercentage(1e-9));
+        withinPercentage(1e-9));
   }
 
   @Test
@@ -211,7 +214,7 @@ class HostileValuesTest {
     Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
     StepRegistry ours = new StepRegistry(new ManualClock(T0, 0), StepRegistryConfig.defaults());
     Timer handle = ours.timer("t");
-    Timer meter = (Timer) ((com.netflix.spectator.impl.SwapMeter<?>) handle).get();
+    Timer meter = (Timer) ((SwapMeter<?>) handle).get();
 
     meter.record(huge);
     meter.record(Duration.ofSeconds(Long.MIN_VALUE));
@@ -224,7 +227,7 @@ class HostileValuesTest {
     double maxSeconds = Long.MAX_VALUE * 1e-9;
     assertThat(d).containsEntry("t{statistic=count}", 6.0)
         .containsEntry("t{statistic=max}", maxSeconds);
-    assertThat(d.get("t{statistic=totalTime}")).isCloseTo(3 * maxSeconds + 1, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(d.get("t{statistic=totalTime}")).isCloseTo(3 * maxSeconds + 1, within(1e-3));
   }
 
   @Test
