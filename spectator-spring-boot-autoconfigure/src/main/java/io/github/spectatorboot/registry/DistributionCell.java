@@ -31,7 +31,8 @@ class DistributionCell {
 
   // plain fields: written only by the holder of the claim, whose release store publishes them
   long count;
-  long total;
+  /** A double, as in {@code AtlasTimer}: a total of values near {@code Long.MAX_VALUE} must not wrap negative. */
+  double total;
   double totalOfSquares;
   long max;
 
@@ -40,7 +41,7 @@ class DistributionCell {
    *
    * @return {@code false}, without waiting or writing anything, when another thread holds the cell
    */
-  final boolean tryRecord(long n, long sum, double sumOfSquares, long maxValue) {
+  final boolean tryRecord(long n, double sum, double sumOfSquares, long maxValue) {
     if (!tryClaimForRecording()) {
       return false;
     }
@@ -92,7 +93,7 @@ class DistributionCell {
 
   final void reset() {
     count = 0;
-    total = 0;
+    total = 0.0;
     totalOfSquares = 0.0;
     max = 0;
   }

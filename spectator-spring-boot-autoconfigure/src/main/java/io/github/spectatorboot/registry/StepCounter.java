@@ -30,6 +30,11 @@ final class StepCounter extends StepMeter implements Counter {
     }
   }
 
+  /** Batches additions; each flush goes to the counter registered for the id at that time. */
+  @Override public BatchUpdater batchUpdater(int batchSize) {
+    return new StepCounterBatchUpdater(this, batchSize);
+  }
+
   @Override public double actualCount() {
     return lastDelta;
   }

@@ -18,9 +18,16 @@ import java.util.concurrent.TimeUnit;
  * it (as {@code LongAdder} stripes its cells), and, when every cell it tries is claimed, four
  * atomic adds that never wait. The poll claims each cell to read and reset it, so a record lands
  * in exactly one step; only a record that took the atomic path while a poll ran may have its
- * count in one step and its total in the next, never in both or neither, and the maximum of the
- * step that has its count covers it. The recording path allocates only when the stripes grow, at
- * most log2 of the stripe limit times in a meter's life.
+ * count in one step and its total in the other (either way round), never in both or neither, and
+ * the maximum of the step that has its count covers it. The step that has such a total without
+ * its count may so report a mean (total / count) above its maximum, or a total with a count of 0:
+ * a deliberate trade, as making the four adds one step's would make the recorder wait for the
+ * poll, and the race needs the poll and the record within a few nanoseconds of each other. The
+ * recording path allocates only when the stripes grow, at most log2 of the stripe limit times in
+ * a meter's life.
+ *
+ * <p>The total is a double, as in Spectator's {@code AtlasTimer}: totals of values near
+ * {@code Long.MAX_VALUE} come out right (to a double's precision), never wrapped to a negative.
  */
 abstract class StepDistribution extends StepMeter {
 
@@ -38,7 +45,7 @@ abstract class StepDistribution extends StepMeter {
       var lookup = MethodHandles.lookup();
       STRIPES = lookup.findVarHandle(StepDistribution.class, "stripes", DistributionCell[].class);
       OVERFLOW_COUNT = lookup.findVarHandle(StepDistribution.class, "overflowCount", long.class);
-      OVERFLOW_TOTAL = lookup.findVarHandle(StepDistribution.class, "overflowTotal", long.class);
+      OVERFLOW_TOTAL = lookup.findVarHandle(StepDistribution.class, "overflowTotal", double.class);
       OVERFLOW_TOTAL_OF_SQUARES = lookup.findVarHandle(StepDistribution.class, "overflowTotalOfSquares", double.class);
       OVERFLOW_MAX = lookup.findVarHandle(StepDistribution.class, "overflowMax", long.class);
     } catch (ReflectiveOperationException e) {
@@ -55,7 +62,7 @@ abstract class StepDistribution extends StepMeter {
   // Updated with one atomic each by a recorder that found its cells claimed (by a poll, or by
   // other threads on every stripe): rare, never waits, and may split one record across two steps.
   @SuppressWarnings("unused") private volatile long overflowCount;
-  @SuppressWarnings("unused") private volatile long overflowTotal;
+  @SuppressWarnings("unused") private volatile double overflowTotal;
   @SuppressWarnings("unused") private volatile double overflowTotalOfSquares;
   @SuppressWarnings("unused") private volatile long overflowMax;
 
@@ -65,7 +72,7 @@ abstract class StepDistribution extends StepMeter {
   private final double scaleSquared;
 
   private volatile long lastCount;
-  private volatile long lastTotal;
+  private volatile double lastTotal;
   private volatile double lastTotalOfSquares;
   private volatile long lastMax;
 
@@ -99,7 +106,7 @@ abstract class StepDistribution extends StepMeter {
    */
   final void recordAll(long[] amounts, int n, TimeUnit unit) {
     int limit = Math.min(Math.max(0, n), amounts.length);
-    long sum = 0;
+    double sum = 0.0;
     double sumOfSquares = 0.0;
     long maxValue = 0;
     for (int i = 0; i < limit; i++) {
@@ -117,14 +124,14 @@ abstract class StepDistribution extends StepMeter {
    * Adds {@code n} values summing to {@code sum}: into {@link #base} while one thread records at a
    * time, else into the calling thread's stripe, else (all claimed) through the overflow atomics.
    */
-  final void recordValues(long n, long sum, double sumOfSquares, long maxValue) {
+  final void recordValues(long n, double sum, double sumOfSquares, long maxValue) {
     if (n > 0) {
       add(n, sum, sumOfSquares, maxValue);
     }
   }
 
   /** Adds to the accumulators as they are, including a count of 0 (a drained record split across steps). */
-  private void add(long n, long sum, double sumOfSquares, long maxValue) {
+  private void add(long n, double sum, double sumOfSquares, long maxValue) {
     DistributionCell[] s = stripes;
     if (s == null) {
       if (base.tryRecord(n, sum, sumOfSquares, maxValue)) {
@@ -139,7 +146,7 @@ abstract class StepDistribution extends StepMeter {
     recordStriped(s, n, sum, sumOfSquares, maxValue);
   }
 
-  private void recordStriped(DistributionCell[] s, long n, long sum, double sumOfSquares, long maxValue) {
+  private void recordStriped(DistributionCell[] s, long n, double sum, double sumOfSquares, long maxValue) {
     // thread ids are handed out in sequence, so consecutive threads get consecutive stripes
     int home = (int) Thread.currentThread().getId();
     while (true) {
@@ -176,10 +183,10 @@ abstract class StepDistribution extends StepMeter {
    * step a poll running meanwhile puts the count in, that step's maximum covers the value (see
    * {@link #takeStep()}).
    */
-  private void recordOverflow(long n, long sum, double sumOfSquares, long maxValue) {
+  private void recordOverflow(long n, double sum, double sumOfSquares, long maxValue) {
     raiseOverflowMax(maxValue);
     OVERFLOW_COUNT.getAndAdd(this, n);
-    if (sum != 0) {
+    if (sum != 0.0) {
       OVERFLOW_TOTAL.getAndAdd(this, sum);
       OVERFLOW_TOTAL_OF_SQUARES.getAndAdd(this, sumOfSquares);
     }
@@ -219,7 +226,7 @@ abstract class StepDistribution extends StepMeter {
     }
     long maxBefore = (long) OVERFLOW_MAX.getAndSet(this, 0L);
     lastCount = base.count + (long) OVERFLOW_COUNT.getAndSet(this, 0L);
-    lastTotal = base.total + (long) OVERFLOW_TOTAL.getAndSet(this, 0L);
+    lastTotal = base.total + (double) OVERFLOW_TOTAL.getAndSet(this, 0.0);
     lastTotalOfSquares = base.totalOfSquares + (double) OVERFLOW_TOTAL_OF_SQUARES.getAndSet(this, 0.0);
     long maxAfter = (long) OVERFLOW_MAX.getVolatile(this);
     lastMax = Math.max(base.max, Math.max(maxBefore, maxAfter));
@@ -242,9 +249,12 @@ abstract class StepDistribution extends StepMeter {
     return lastCount;
   }
 
-  /** Total of the last completed step, in the recorded unit. */
+  /**
+   * Total of the last completed step, in the recorded unit; {@code Long.MAX_VALUE} when it is
+   * larger, as Spectator's {@code AtlasTimer.totalTime()} gives.
+   */
   final long lastTotal() {
-    return lastTotal;
+    return (long) lastTotal;
   }
 
   @Override final boolean rollover(StepSnapshot.Builder out) {
@@ -255,7 +265,7 @@ abstract class StepDistribution extends StepMeter {
 
   @Override final void peek(StepSnapshot.Builder out) {
     long c = (long) OVERFLOW_COUNT.getVolatile(this);
-    long t = (long) OVERFLOW_TOTAL.getVolatile(this);
+    double t = (double) OVERFLOW_TOTAL.getVolatile(this);
     double sq = (double) OVERFLOW_TOTAL_OF_SQUARES.getVolatile(this);
     long m = (long) OVERFLOW_MAX.getVolatile(this);
     DistributionCell[] s = stripes;
@@ -276,7 +286,7 @@ abstract class StepDistribution extends StepMeter {
     write(out, lastCount, lastTotal, lastTotalOfSquares, lastMax);
   }
 
-  private void write(StepSnapshot.Builder out, long c, long t, double sq, long m) {
+  private void write(StepSnapshot.Builder out, long c, double t, double sq, long m) {
     out.add(id, AtlasNames.COUNT, type, true, c);
     out.add(id, totalStatistic, type, true, t * scale);
     out.add(id, AtlasNames.TOTAL_OF_SQUARES, type, true, sq * scaleSquared);
@@ -289,7 +299,7 @@ abstract class StepDistribution extends StepMeter {
    * released before is missed.
    */
   @Override final boolean hasPending() {
-    if ((long) OVERFLOW_COUNT.getVolatile(this) != 0 || (long) OVERFLOW_TOTAL.getVolatile(this) != 0
+    if ((long) OVERFLOW_COUNT.getVolatile(this) != 0 || (double) OVERFLOW_TOTAL.getVolatile(this) != 0.0
         || (long) OVERFLOW_MAX.getVolatile(this) != 0) {
       return true;
     }
@@ -298,7 +308,7 @@ abstract class StepDistribution extends StepMeter {
     for (int i = 0; i < cells; i++) {
       DistributionCell cell = i == 0 ? base : s[i - 1];
       cell.claimForPoll();
-      boolean pending = cell.count != 0 || cell.total != 0 || cell.max != 0;
+      boolean pending = cell.count != 0 || cell.total != 0.0 || cell.max != 0;
       cell.release();
       if (pending) {
         return true;
@@ -310,7 +320,7 @@ abstract class StepDistribution extends StepMeter {
   /** Rolls this removed meter over into {@code target}; its own last-step values no longer matter. */
   @Override final boolean drainInto(StepMeter target) {
     takeStep();
-    if (lastCount == 0 && lastTotal == 0 && lastMax == 0) {
+    if (lastCount == 0 && lastTotal == 0.0 && lastMax == 0) {
       return false;
     }
     ((StepDistribution) target).add(lastCount, lastTotal, lastTotalOfSquares, lastMax);

@@ -24,6 +24,11 @@ final class StepDistributionSummary extends StepDistribution implements Distribu
     recordAll(amounts, n, null);
   }
 
+  /** Batches records; each flush goes to the summary registered for the id at that time. */
+  @Override public BatchUpdater batchUpdater(int batchSize) {
+    return new StepDistributionBatchUpdater(this, batchSize);
+  }
+
   @Override public long count() {
     return lastCount();
   }

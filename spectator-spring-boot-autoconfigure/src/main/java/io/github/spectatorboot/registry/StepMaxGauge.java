@@ -8,8 +8,9 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Gauge that reports the largest value set within each step, with {@code statistic=max} unless the
- * id carries one; a step without updates reports nothing. NaN is ignored. {@link #value()} is the
- * last completed step.
+ * id carries one; a step without updates reports nothing. NaN and infinities are ignored, as by
+ * Spectator's {@code AtlasMaxGauge}: an infinity would hide every finite value of its step.
+ * {@link #value()} is the last completed step.
  */
 final class StepMaxGauge extends StepMeter implements Gauge {
 
@@ -35,7 +36,7 @@ final class StepMaxGauge extends StepMeter implements Gauge {
   }
 
   @Override public void set(double v) {
-    if (Double.isNaN(v)) {
+    if (!Double.isFinite(v)) {
       return;
     }
     long current = bits;

@@ -104,7 +104,9 @@ public final class StepSnapshot {
 
   /** Value of measurement {@code i} as a rate per second for counting statistics, as is for gauges. */
   public double rate(int i) {
-    return isRate(i) ? values[i] * 1000.0 / stepMillis : values[i];
+    // divided by the step in seconds, as Spectator's StepDouble.pollAsRate: multiplying by 1000
+    // first would turn a delta above Double.MAX_VALUE / 1000 into an infinite rate
+    return isRate(i) ? values[i] / (stepMillis / 1000.0) : values[i];
   }
 
   /** Measurement {@code i} as a record. */

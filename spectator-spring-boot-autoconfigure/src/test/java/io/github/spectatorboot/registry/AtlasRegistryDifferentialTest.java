@@ -102,7 +102,7 @@ class AtlasRegistryDifferentialTest {
   }
 
   /** The consolidated values AtlasRegistry would publish for the last completed step. */
-  private static Map<String, Double> atlasRates(AtlasRegistry atlas) {
+  static Map<String, Double> atlasRates(AtlasRegistry atlas) {
     Map<String, Double> out = new TreeMap<>();
     atlas.measurements().forEach((Measurement m) -> {
       if (m.id().name().startsWith("spectator.")) {
@@ -119,7 +119,8 @@ class AtlasRegistryDifferentialTest {
     return out;
   }
 
-  private static AtlasConfig atlasConfig() {
+  /** A one-minute step, its lwc step the same, the default TTL, never started. */
+  static AtlasConfig atlasConfig() {
     Map<String, String> settings = Map.of(
         "atlas.step", "PT1M",
         "atlas.lwc.step", "PT1M",
