@@ -59,6 +59,7 @@ public class SpectatorProperties implements InitializingBean {
   private final Annotations annotations = new Annotations();
   private final Jvm jvm = new Jvm();
   private final GlobalRegistry globalRegistry = new GlobalRegistry();
+  private final Micrometer micrometer = new Micrometer();
 
   /** Wire formats. */
   public enum Format {
@@ -119,6 +120,21 @@ public class SpectatorProperties implements InitializingBean {
   public static class GlobalRegistry {
 
     /** Whether the registry joins Spectator.globalRegistry() while the context runs, so libraries using it are reported. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** Settings of the Micrometer bridge. */
+  public static class Micrometer {
+
+    /** Whether Micrometer's meters (Spring Boot's own metrics among them) are recorded in the Spectator registry and published with it. */
     private boolean enabled = true;
 
     public boolean isEnabled() {
@@ -260,5 +276,9 @@ public class SpectatorProperties implements InitializingBean {
 
   public GlobalRegistry getGlobalRegistry() {
     return globalRegistry;
+  }
+
+  public Micrometer getMicrometer() {
+    return micrometer;
   }
 }
