@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Statistic;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
@@ -430,5 +431,32 @@ class SpectatorMeterRegistryTest {
 
     assertThat(values(nextStep())).containsEntry("sessions{statistic=gauge}", 4.0);
     assertThat(registry.state().keySet()).noneMatch(id -> id.name().equals("sessions"));
+  }
+
+  @Test
+  void recordingThroughHeldMicrometerMetersAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Counter counter = micrometer.counter("c");
+    Timer timer = micrometer.timer("t");
+    DistributionSummary summary = micrometer.summary("d");
+    record(counter, timer, summary, 20_000); // warm up: class loading and the interpreter's first allocations
+
+    long thread = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(thread);
+    record(counter, timer, summary, 100_000);
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+    // 400,000 updates; a single allocation per update would be megabytes
+    assertThat(allocated).isLessThan(1_024);
+  }
+
+  private static void record(Counter counter, Timer timer, DistributionSummary summary, int n) {
+    Duration duration = Duration.ofMillis(3);
+    for (int i = 0; i < n; i++) {
+      counter.increment();
+      timer.record(i, TimeUnit.NANOSECONDS);
+      timer.record(duration);
+      summary.record(i);
+    }
   }
 }
