@@ -1,5 +1,6 @@
 package io.github.spectatorboot.sample;
 
+import static io.github.spectatorboot.sample.AtlasTestServer.named;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,20 +72,6 @@ class BootMetricsEndToEndTest {
         "--management.endpoints.web.exposure.include=spectator,metrics", "--logging.level.reactor.netty=ERROR");
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
-  }
-
-  private static Predicate<AtlasTestServer.Datapoint> named(String name, String... tags) {
-    return d -> {
-      if (!name.equals(d.tags().get("name"))) {
-        return false;
-      }
-      for (int i = 0; i < tags.length; i += 2) {
-        if (!tags[i + 1].equals(d.tags().get(tags[i]))) {
-          return false;
-        }
-      }
-      return true;
-    };
   }
 
   /** The counts of all published steps, back from rates per second. */
