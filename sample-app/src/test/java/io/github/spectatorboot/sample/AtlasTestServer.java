@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import reactor.core.publisher.Mono;
@@ -76,6 +77,21 @@ final class AtlasTestServer implements AutoCloseable {
                 .flatMap(answer -> res.status(answer.status).header("Content-Type", "application/json")
                     .sendString(Mono.just(answer.body)).then())))
         .bindNow();
+  }
+
+  /** Datapoints of the meter {@code name} whose tags include the {@code key, value} pairs {@code tags}. */
+  static Predicate<Datapoint> named(String name, String... tags) {
+    return d -> {
+      if (!name.equals(d.tags().get("name"))) {
+        return false;
+      }
+      for (int i = 0; i < tags.length; i += 2) {
+        if (!tags[i + 1].equals(d.tags().get(tags[i]))) {
+          return false;
+        }
+      }
+      return true;
+    };
   }
 
   int port() {

@@ -1,5 +1,6 @@
 package io.github.spectatorboot.sample;
 
+import static io.github.spectatorboot.sample.AtlasTestServer.named;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,20 +76,6 @@ class EndToEndTest {
       }
     }
     throw new AssertionError("could not place " + n + " orders within one step in 5 attempts");
-  }
-
-  private static Predicate<AtlasTestServer.Datapoint> named(String name, String... tags) {
-    return d -> {
-      if (!name.equals(d.tags().get("name"))) {
-        return false;
-      }
-      for (int i = 0; i < tags.length; i += 2) {
-        if (!tags[i + 1].equals(d.tags().get(tags[i]))) {
-          return false;
-        }
-      }
-      return true;
-    };
   }
 
   private double sum(Predicate<AtlasTestServer.Datapoint> p, boolean rates) {

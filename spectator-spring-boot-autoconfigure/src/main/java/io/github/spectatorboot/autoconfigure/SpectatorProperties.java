@@ -60,6 +60,7 @@ public class SpectatorProperties implements InitializingBean {
   private final Jvm jvm = new Jvm();
   private final GlobalRegistry globalRegistry = new GlobalRegistry();
   private final History history = new History();
+  private final Micrometer micrometer = new Micrometer();
 
   /** Wire formats. */
   public enum Format {
@@ -159,6 +160,21 @@ public class SpectatorProperties implements InitializingBean {
 
   public History getHistory() {
     return history;
+  }
+
+  /** Settings of the Micrometer bridge. */
+  public static class Micrometer {
+
+    /** Whether Micrometer's meters (Spring Boot's own metrics among them) are recorded in the Spectator registry and published with it. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
   }
 
   /** The format in force: {@link Format#AUTO} resolved against the URI. */
@@ -291,5 +307,9 @@ public class SpectatorProperties implements InitializingBean {
 
   public GlobalRegistry getGlobalRegistry() {
     return globalRegistry;
+  }
+
+  public Micrometer getMicrometer() {
+    return micrometer;
   }
 }

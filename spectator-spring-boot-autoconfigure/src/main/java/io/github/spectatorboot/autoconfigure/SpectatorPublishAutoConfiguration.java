@@ -4,6 +4,7 @@ import io.github.spectatorboot.publish.AtlasPublisher;
 import io.github.spectatorboot.publish.PublisherConfig;
 import io.github.spectatorboot.publish.StepPoller;
 import io.github.spectatorboot.registry.StepRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,7 +21,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * the endpoint and meter expiry keep working without touching the network.
  *
  * <p>The publisher's {@code WebClient} is built from the application's {@code WebClient.Builder}
- * when there is one, so its customizers (SSL, proxies, codecs) apply.
+ * when there is one, so its customizers (SSL, proxies, codecs) apply; its observation registry is
+ * replaced by a no-op one, so the publisher's requests are not measured.
  */
 @AutoConfiguration(after = SpectatorAutoConfiguration.class,
     afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
@@ -40,7 +42,10 @@ public final class SpectatorPublishAutoConfiguration {
           PublisherConfig.Format.valueOf(properties.resolvedFormat().name()), Duration.ofMillis(registry.stepMillis()),
           properties.getBatchSize(), properties.getConnectTimeout(), properties.getReadTimeout(),
           properties.getNumThreads(), properties.getShutdownTimeout());
-      return new AtlasPublisher(registry, config, builders.getIfAvailable(WebClient::builder));
+      // without the application's ObservationRegistry: the publisher's own requests are never
+      // measured (they would show in http.client.requests as method=POST, uri=none)
+      WebClient.Builder builder = builders.getIfAvailable(WebClient::builder).observationRegistry(ObservationRegistry.NOOP);
+      return new AtlasPublisher(registry, config, builder);
     }
 
     @Bean

@@ -7,5 +7,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"spring.main.web-application-type=reactive", "management.endpoints.web.exposure.include=health,spectator",
         "spectator.publish.enabled=false", "spectator.global-registry.enabled=false", "spectator.jvm.enabled=false",
+        "spectator.micrometer.enabled=false",
         "spectator.common-tags.nf.app=shop"})
 class SpectatorEndpointWebFluxTest extends SpectatorEndpointContract {}
