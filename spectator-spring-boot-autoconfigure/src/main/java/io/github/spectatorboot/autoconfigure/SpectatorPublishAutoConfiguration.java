@@ -20,7 +20,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * the endpoint and meter expiry keep working without touching the network.
  *
  * <p>The publisher's {@code WebClient} is built from the application's {@code WebClient.Builder}
- * when there is one, so its customizers (SSL, proxies, codecs) apply.
+ * when there is one, so its customizers (SSL, proxies, codecs) apply; the builder is asked for
+ * once the publisher has started, on its own thread, not during the application's start-up.
  */
 @AutoConfiguration(after = SpectatorAutoConfiguration.class,
     afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
@@ -40,7 +41,8 @@ public final class SpectatorPublishAutoConfiguration {
           PublisherConfig.Format.valueOf(properties.resolvedFormat().name()), Duration.ofMillis(registry.stepMillis()),
           properties.getBatchSize(), properties.getConnectTimeout(), properties.getReadTimeout(),
           properties.getNumThreads(), properties.getShutdownTimeout());
-      return new AtlasPublisher(registry, config, builders.getIfAvailable(WebClient::builder));
+      // asked for on the publisher's own thread once started: Boot's builder brings Boot's HTTP connector
+      return new AtlasPublisher(registry, config, () -> builders.getIfAvailable(WebClient::builder));
     }
 
     @Bean

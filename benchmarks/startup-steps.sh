@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Start-up cost of the starter, attributed by Spring itself: the sample application's class path
+# (WebFlux, actuator, the starter) started N times with the starter and N times without it
+# (spectator.enabled=false), alternating, each in a fresh JVM with Boot's BufferingApplicationStartup.
+# For each start with the starter, the bean steps (spring.beans.instantiate, spring.beans.smart-
+# initialize) of the starter's beans and of the beans only they asked for are summed, each for its
+# own time (nested steps excluded): a figure that does not depend on how much one start's wall
+# clock differs from the next. Printed next to the wall-clock pairs, with the beans that cost most.
+# Usage: benchmarks/startup-steps.sh [N] [--property=value ...]   (from the repository root; builds
+# what it needs; the properties go to the starts with the starter, e.g. --spectator.jvm.enabled=false)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-5}"
+shift || true
+
+./mvnw -B -q -pl sample-app -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/startup-classpath.txt -Dmdep.includeScope=runtime
+cp="sample-app/target/classes:sample-app/target/test-classes:$(cat sample-app/target/startup-classpath.txt)"
+out=benchmarks/target/startup-steps
+rm -rf "$out" && mkdir -p "$out/classes"
+javac -d "$out/classes" -cp "$cp" benchmarks/startup-steps/StartupSteps.java
+
+run() { # details-file args...
+  local details="$1"; shift
+  java -XX:TieredStopAtLevel=1 -cp "$out/classes:$cp" io.github.spectatorboot.startup.StartupSteps \
+    "$out/off-beans.txt" "$details" --server.port=0 --spectator.uri=http://127.0.0.1:9/api/v1/publish \
+    --spectator.shutdown-timeout=1s "$@" 2>&1 | sed -n 's/^STARTUP-STEPS //p'
+}
+
+run /dev/null --spectator.enabled=false > /dev/null # the beans of the application without the starter
+: > "$out/pairs.txt"
+for i in $(seq "$n"); do
+  on=$(run "$out/details-$i.txt" --spectator.enabled=true "$@")
+  off=$(run /dev/null --spectator.enabled=false)
+  echo "$on $off" >> "$out/pairs.txt"
+done
+
+# pairs.txt: wallOn attributedOn parseOn wallOff attributedOff parseOff
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "wall clock, ms (with / without the starter): $(awk '{printf "%s/%s ", $1, $4}' "$out/pairs.txt")"
+echo "  median of the paired differences: $(awk '{print $1 - $4}' "$out/pairs.txt" | median) ms"
+echo "configuration classes parsed, ms: median of the paired differences $(awk '{print $3 - $6}' "$out/pairs.txt" | median) ms"
+echo "attributed to the starter's beans, ms per start: $(awk '{printf "%s ", $2}' "$out/pairs.txt")"
+echo "  median $(awk '{print $2}' "$out/pairs.txt" | median) ms, $(awk '{s += $2} END {
+  printf "mean %.1f ms, sum over %d starts %.1f ms", s / NR, NR, s}' "$out/pairs.txt")"
+echo "largest attributed steps, mean ms per start:"
+cat "$out"/details-*.txt | awk -v n="$n" '{ms = $1; $1 = ""; t[$0] += ms} END {for (k in t) printf "%8.2f %s\n", t[k] / n, k}' \
+  | sort -rn | head -n 15
