@@ -35,14 +35,19 @@ for i in $(seq "$n"); do
   echo "$on $off" >> "$out/pairs.txt"
 done
 
-# pairs.txt: wallOn attributedOn parseOn wallOff attributedOff parseOff
+# pairs.txt: wallOn attributedOn parseOn attributedCpuOn wallOff attributedOff parseOff attributedCpuOff
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "wall clock, ms (with / without the starter): $(awk '{printf "%s/%s ", $1, $4}' "$out/pairs.txt")"
-echo "  median of the paired differences: $(awk '{print $1 - $4}' "$out/pairs.txt" | median) ms"
-echo "configuration classes parsed, ms: median of the paired differences $(awk '{print $3 - $6}' "$out/pairs.txt" | median) ms"
-echo "attributed to the starter's beans, ms per start: $(awk '{printf "%s ", $2}' "$out/pairs.txt")"
-echo "  median $(awk '{print $2}' "$out/pairs.txt" | median) ms, $(awk '{s += $2} END {
-  printf "mean %.1f ms, sum over %d starts %.1f ms", s / NR, NR, s}' "$out/pairs.txt")"
-echo "largest attributed steps, mean ms per start:"
-cat "$out"/details-*.txt | awk -v n="$n" '{ms = $1; $1 = ""; t[$0] += ms} END {for (k in t) printf "%8.2f %s\n", t[k] / n, k}' \
-  | sort -rn | head -n 15
+summary() { # column
+  echo "median $(awk -v c="$1" '{print $c}' "$out/pairs.txt" | median) ms, $(awk -v c="$1" '{s += $c} END {
+    printf "mean %.1f ms, sum over %d starts %.1f ms", s / NR, NR, s}' "$out/pairs.txt")"
+}
+echo "wall clock from run() to started, ms (with/without the starter): $(awk '{printf "%s/%s ", $1, $5}' "$out/pairs.txt")"
+echo "  median of the paired differences: $(awk '{print $1 - $5}' "$out/pairs.txt" | median) ms"
+echo "spring.context.config-classes.parse: median of the paired differences $(awk '{print $3 - $7}' "$out/pairs.txt" | median) ms"
+echo "attributed to the starter, wall-clock ms per start: $(awk '{printf "%s ", $2}' "$out/pairs.txt")"
+echo "  $(summary 2)"
+echo "attributed to the starter, CPU ms per start: $(awk '{printf "%s ", $4}' "$out/pairs.txt")"
+echo "  $(summary 4)"
+echo "largest attributed steps, mean ms per start (wall-clock, CPU):"
+cat "$out"/details-*.txt | awk -v n="$n" '{w = $1; c = $2; $1 = ""; $2 = ""; tw[$0] += w; tc[$0] += c} END {
+  for (k in tw) printf "%8.2f %8.2f %s\n", tw[k] / n, tc[k] / n, k}' | sort -rn | head -n 15

@@ -1,6 +1,8 @@
 package io.github.spectatorboot.startup;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,12 +14,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.metrics.buffering.StartupTimeline.TimelineEvent;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.core.metrics.StartupStep;
 
 /**
@@ -28,8 +33,9 @@ import org.springframework.core.metrics.StartupStep;
  * {@code spring.beans.smart-initialize}) of its own beans, plus those of beans that only exist
  * because one of its beans asked for them (created under one of its steps and absent from
  * {@code OFF_BEANS}), each step counted for its own time (its duration minus that of the steps
- * nested in it). Prints one line {@code STARTUP-STEPS wallMs attributedMs parseMs}, and the attributed
- * milliseconds per bean, largest first, to {@code DETAILS}.
+ * nested in it), in wall-clock time and in the CPU time of the thread that ran them. Prints one line
+ * {@code STARTUP-STEPS wallMs attributedMs parseMs attributedCpuMs}, and per step the attributed
+ * wall-clock and CPU milliseconds, largest first, to {@code DETAILS}.
  *
  * <p>Usage: {@code StartupSteps OFF_BEANS DETAILS [--property=value ...]}
  */
@@ -47,8 +53,9 @@ public final class StartupSteps {
     boolean starterOff = List.of(appArgs).contains("--spectator.enabled=false");
 
     BufferingApplicationStartup startup = new BufferingApplicationStartup(1_000_000);
+    Map<Long, Long> cpuNanos = new ConcurrentHashMap<>();
     SpringApplication application = new SpringApplication(BareApplication.class);
-    application.setApplicationStartup(startup);
+    application.setApplicationStartup(new CpuTimed(startup, cpuNanos));
     long started = System.nanoTime();
     try (ConfigurableApplicationContext context = application.run(appArgs)) {
       long wallMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
@@ -64,22 +71,33 @@ public final class StartupSteps {
           }
         }
         Files.write(offBeans, new TreeSet<>(names));
-        System.out.printf(Locale.ROOT, "STARTUP-STEPS %d %.1f %.1f%n", wallMs, 0.0, parseMs);
+        System.out.printf(Locale.ROOT, "STARTUP-STEPS %d %.1f %.1f %.1f%n", wallMs, 0.0, parseMs, 0.0);
         return;
       }
       Set<String> withoutStarter = Files.exists(offBeans) ? new HashSet<>(Files.readAllLines(offBeans)) : Set.of();
-      Map<String, Double> attributed = attribute(events, context.getBeanFactory(), withoutStarter);
+      Map<Long, Double> wall = new HashMap<>();
+      Map<Long, Double> cpu = new HashMap<>();
+      for (TimelineEvent e : events) {
+        long id = e.getStartupStep().getId();
+        wall.put(id, millis(e.getDuration()));
+        cpu.put(id, cpuNanos.getOrDefault(id, 0L) / 1_000_000.0);
+      }
+      Map<String, Double> attributed = attribute(events, wall, context.getBeanFactory(), withoutStarter);
+      Map<String, Double> attributedCpu = attribute(events, cpu, context.getBeanFactory(), withoutStarter);
       double total = attributed.values().stream().mapToDouble(Double::doubleValue).sum();
+      double totalCpu = attributedCpu.values().stream().mapToDouble(Double::doubleValue).sum();
       List<String> lines = new ArrayList<>();
       attributed.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-          .forEach(e -> lines.add(String.format(Locale.ROOT, "%.2f %s", e.getValue(), e.getKey())));
+          .forEach(e -> lines.add(String.format(Locale.ROOT, "%.2f %.2f %s", e.getValue(),
+              attributedCpu.getOrDefault(e.getKey(), 0.0), e.getKey())));
       Files.write(details, lines);
-      System.out.printf(Locale.ROOT, "STARTUP-STEPS %d %.1f %.1f%n", wallMs, total, parseMs);
+      System.out.printf(Locale.ROOT, "STARTUP-STEPS %d %.1f %.1f %.1f%n", wallMs, total, parseMs, totalCpu);
     }
   }
 
-  private static Map<String, Double> attribute(List<TimelineEvent> events, ConfigurableListableBeanFactory beans,
-      Set<String> withoutStarter) {
+  /** Milliseconds ({@code ms}: of each step by id) of the starter's bean steps, each without its nested steps. */
+  private static Map<String, Double> attribute(List<TimelineEvent> events, Map<Long, Double> ms,
+      ConfigurableListableBeanFactory beans, Set<String> withoutStarter) {
     Map<Long, TimelineEvent> byId = new HashMap<>();
     Map<Long, Double> nestedMs = new HashMap<>();
     for (TimelineEvent e : events) {
@@ -88,7 +106,7 @@ public final class StartupSteps {
     for (TimelineEvent e : events) {
       Long parent = e.getStartupStep().getParentId();
       if (parent != null) {
-        nestedMs.merge(parent, millis(e.getDuration()), Double::sum);
+        nestedMs.merge(parent, ms.get(e.getStartupStep().getId()), Double::sum);
       }
     }
     Map<String, Double> attributed = new HashMap<>();
@@ -100,7 +118,7 @@ public final class StartupSteps {
       boolean starters = isStarters(bean, beans)
           || (!withoutStarter.contains(bean) && underStarterStep(e, byId, beans));
       if (starters) {
-        double own = millis(e.getDuration()) - nestedMs.getOrDefault(e.getStartupStep().getId(), 0.0);
+        double own = ms.get(e.getStartupStep().getId()) - nestedMs.getOrDefault(e.getStartupStep().getId(), 0.0);
         attributed.merge(e.getStartupStep().getName().substring("spring.beans.".length()) + " " + bean, own,
             Double::sum);
       }
@@ -167,6 +185,53 @@ public final class StartupSteps {
       }
     }
     return null;
+  }
+
+  /**
+   * Boot's buffering startup, with the CPU time of the thread that ran each step: unlike the
+   * steps' wall-clock time, it hardly changes with what else the machine runs.
+   */
+  private record CpuTimed(BufferingApplicationStartup delegate, Map<Long, Long> cpuNanos)
+      implements ApplicationStartup {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    @Override public StartupStep start(String name) {
+      StartupStep step = delegate.start(name);
+      long startedCpu = THREADS.getCurrentThreadCpuTime();
+      return new StartupStep() {
+        @Override public String getName() {
+          return step.getName();
+        }
+
+        @Override public long getId() {
+          return step.getId();
+        }
+
+        @Override public Long getParentId() {
+          return step.getParentId();
+        }
+
+        @Override public StartupStep tag(String key, String value) {
+          step.tag(key, value);
+          return this;
+        }
+
+        @Override public StartupStep tag(String key, Supplier<String> value) {
+          step.tag(key, value);
+          return this;
+        }
+
+        @Override public Tags getTags() {
+          return step.getTags();
+        }
+
+        @Override public void end() {
+          cpuNanos.put(step.getId(), THREADS.getCurrentThreadCpuTime() - startedCpu);
+          step.end();
+        }
+      };
+    }
   }
 
   private static double millis(Duration d) {
