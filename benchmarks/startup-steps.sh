@@ -13,9 +13,7 @@ cd "$(dirname "$0")/.."
 n="${1:-5}"
 shift || true
 
-./mvnw -B -q -pl sample-app -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/startup-classpath.txt -Dmdep.includeScope=runtime
-cp="sample-app/target/classes:sample-app/target/test-classes:$(cat sample-app/target/startup-classpath.txt)"
+cp=$(benchmarks/startup-classpath.sh)
 out=benchmarks/target/startup-steps
 rm -rf "$out" && mkdir -p "$out/classes"
 javac -d "$out/classes" -cp "$cp" benchmarks/startup-steps/StartupSteps.java

@@ -105,8 +105,8 @@ public final class AtlasPublisher implements AutoCloseable {
   /**
    * A publisher whose WebClient builder is asked for only when the HTTP client is built, on a
    * thread of its own after {@link #start()}: Spring Boot's builder bean creates Boot's own HTTP
-   * connector, which the publisher replaces anyway, and that costs the application's start-up
-   * some 100 ms otherwise.
+   * connector, which the publisher replaces anyway: the largest share of the starter's start-up
+   * cost otherwise ({@code benchmarks/startup-steps.sh}).
    *
    * @param builder supplies a WebClient builder, for example {@code ObjectProvider::getObject}
    * @throws IllegalArgumentException if the config's step is not the registry's
