@@ -12,9 +12,7 @@ cd "$(dirname "$0")/.."
 n="${1:-9}"
 shift || true
 
-./mvnw -B -q -pl sample-app -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/startup-classpath.txt -Dmdep.includeScope=runtime
-cp="sample-app/target/classes:sample-app/target/test-classes:$(cat sample-app/target/startup-classpath.txt)"
+cp=$(benchmarks/startup-classpath.sh)
 
 run() {
   java -XX:TieredStopAtLevel=1 -cp "$cp" io.github.spectatorboot.startup.BareApplication \

@@ -21,8 +21,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * the endpoint and meter expiry keep working without touching the network.
  *
  * <p>The publisher's {@code WebClient} is built from the application's {@code WebClient.Builder}
- * when there is one, so its customizers (SSL, proxies, codecs) apply; its observation registry is
- * replaced by a no-op one, so the publisher's requests are not measured.
+ * when there is one, so its customizers (SSL, proxies, codecs) apply; the builder is asked for
+ * once the publisher has started, on its own thread, not during the application's start-up. Its
+ * observation registry is replaced by a no-op one, so the publisher's requests are not measured.
  */
 @AutoConfiguration(after = SpectatorAutoConfiguration.class,
     afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
@@ -42,10 +43,11 @@ public final class SpectatorPublishAutoConfiguration {
           PublisherConfig.Format.valueOf(properties.resolvedFormat().name()), Duration.ofMillis(registry.stepMillis()),
           properties.getBatchSize(), properties.getConnectTimeout(), properties.getReadTimeout(),
           properties.getNumThreads(), properties.getShutdownTimeout());
-      // without the application's ObservationRegistry: the publisher's own requests are never
-      // measured (they would show in http.client.requests as method=POST, uri=none)
-      WebClient.Builder builder = builders.getIfAvailable(WebClient::builder).observationRegistry(ObservationRegistry.NOOP);
-      return new AtlasPublisher(registry, config, builder);
+      // asked for on the publisher's own thread once started (Boot's builder brings Boot's HTTP
+      // connector), and without the application's ObservationRegistry: the publisher's own requests
+      // are never measured (they would show in http.client.requests as method=POST, uri=none)
+      return new AtlasPublisher(registry, config,
+          () -> builders.getIfAvailable(WebClient::builder).observationRegistry(ObservationRegistry.NOOP));
     }
 
     @Bean

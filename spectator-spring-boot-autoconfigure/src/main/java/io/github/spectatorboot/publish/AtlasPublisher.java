@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -102,10 +103,28 @@ public final class AtlasPublisher implements AutoCloseable {
   }
 
   /**
+   * A publisher whose WebClient builder is asked for only when the HTTP client is built, on a
+   * thread of its own after {@link #start()}: Spring Boot's builder bean creates Boot's own HTTP
+   * connector, which the publisher replaces anyway: the largest share of the starter's start-up
+   * cost otherwise ({@code benchmarks/startup-steps.sh}).
+   *
+   * @param builder supplies a WebClient builder, for example {@code ObjectProvider::getObject}
+   * @throws IllegalArgumentException if the config's step is not the registry's
+   */
+  public AtlasPublisher(StepRegistry registry, PublisherConfig config, Supplier<WebClient.Builder> builder) {
+    this(registry, config, builder, null, DEFAULT_RETRY_BACKOFF, Schedulers.parallel());
+  }
+
+  /**
    * For tests: ticks on {@code scheduler} ({@code null} for a thread of our own), retries after
    * {@code retryBackoff}, backoffs and the attempt backstop on {@code timer}.
    */
   AtlasPublisher(StepRegistry registry, PublisherConfig config, WebClient.Builder builder,
+      Scheduler scheduler, Duration retryBackoff, Scheduler timer) {
+    this(registry, config, builder.clone()::clone, scheduler, retryBackoff, timer);
+  }
+
+  private AtlasPublisher(StepRegistry registry, PublisherConfig config, Supplier<WebClient.Builder> builder,
       Scheduler scheduler, Duration retryBackoff, Scheduler timer) {
     if (config.step().toMillis() != registry.stepMillis()) {
       throw new IllegalArgumentException("the publisher's step (" + config.step() + ") must be the registry's ("
@@ -124,10 +143,10 @@ public final class AtlasPublisher implements AutoCloseable {
     // an event loop of our own: Boot disposes Reactor Netty's global resources when the context
     // stops, which would otherwise break the final flush that runs after that
     this.loops = LoopResources.create("spectator-publisher", 1, true);
-    // cloned now, built later: the HTTP client takes some 25 ms of class loading and set-up, which
-    // start() spends on a thread of its own rather than the application's start-up
-    WebClient.Builder clone = builder.clone();
-    this.client = SingletonSupplier.of(() -> clone.clientConnector(new ReactorClientHttpConnector(httpClient())).build());
+    // built later: the HTTP client (and the builder, when it is Boot's) takes class loading and
+    // set-up, which start() spends on a thread of its own rather than the application's start-up
+    this.client = SingletonSupplier.of(
+        () -> builder.get().clone().clientConnector(new ReactorClientHttpConnector(httpClient())).build());
     // connect, write (bounded like a read) and read: a backstop, the Netty timeouts come first
     Duration attemptTimeout = config.connectTimeout().plus(config.readTimeout().multipliedBy(2));
     this.sender = new AtlasSender(client, config.uri(), retryBackoff, attemptTimeout, timer);

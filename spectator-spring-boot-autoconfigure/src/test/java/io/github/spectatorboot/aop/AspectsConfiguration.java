@@ -4,9 +4,12 @@ import com.netflix.spectator.api.ManualClock;
 import com.netflix.spectator.api.Registry;
 import io.github.spectatorboot.registry.StepRegistry;
 import io.github.spectatorboot.registry.StepRegistryConfig;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
+import org.springframework.context.annotation.Role;
 
 /**
  * The beans the auto-configuration registers for the annotations, on a step registry whose clock
@@ -24,15 +27,20 @@ class AspectsConfiguration {
     return new StepRegistry(clock, StepRegistryConfig.defaults());
   }
 
-  @Bean TimedAspect timedAspect(Registry registry) {
-    return new TimedAspect(registry);
+  // Declared as the auto-configuration declares them: static infrastructure beans that take the
+  // registry once the singletons exist, so no bean is created while the post-processors are.
+  @Bean @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static TimedAspect timedAspect(ObjectProvider<Registry> registry) {
+    return new TimedAspect(registry::getObject);
   }
 
-  @Bean CountedAspect countedAspect(Registry registry) {
-    return new CountedAspect(registry);
+  @Bean @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static CountedAspect countedAspect(ObjectProvider<Registry> registry) {
+    return new CountedAspect(registry::getObject);
   }
 
-  @Bean static MeterAnnotationValidator meterAnnotationValidator() {
+  @Bean @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static MeterAnnotationValidator meterAnnotationValidator() {
     return new MeterAnnotationValidator();
   }
 

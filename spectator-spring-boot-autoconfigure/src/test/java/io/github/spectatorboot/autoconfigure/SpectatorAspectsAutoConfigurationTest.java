@@ -12,14 +12,21 @@ import io.github.spectatorboot.registry.StepRegistry;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SpectatorAspectsAutoConfigurationTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -70,6 +77,15 @@ class SpectatorAspectsAutoConfigurationTest {
   void anApplicationsOwnAspectReplacesTheStartersOne() {
     runner.withUserConfiguration(OwnAspect.class).run(context ->
         assertThat(context).hasSingleBean(TimedAspect.class).hasBean("myTimedAspect"));
+  }
+
+  @Test
+  void noBeanIsLeftOutOfThePostProcessorsWithTheStartersAspectsOrAnOwnOneDeclaredAsDocumented(
+      CapturedOutput output) {
+    runner.withUserConfiguration(AnnotatedBeanConfig.class).run(context -> assertThat(context).hasNotFailed());
+    runner.withUserConfiguration(OwnAspect.class).run(context -> assertThat(context).hasNotFailed());
+
+    assertThat(output).doesNotContain("not eligible for getting processed by all BeanPostProcessors");
   }
 
   @Test
@@ -134,11 +150,13 @@ class SpectatorAspectsAutoConfigurationTest {
     }
   }
 
+  /** An aspect of the application's own, declared as docs/annotations.md shows. */
   @Configuration(proxyBeanMethods = false)
   static class OwnAspect {
     @Bean
-    TimedAspect myTimedAspect(Registry registry) {
-      return new TimedAspect(registry);
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static TimedAspect myTimedAspect(ObjectProvider<Registry> registry) {
+      return new TimedAspect(registry::getObject);
     }
   }
 }

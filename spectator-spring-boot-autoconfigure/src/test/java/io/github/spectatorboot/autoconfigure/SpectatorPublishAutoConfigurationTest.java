@@ -6,11 +6,15 @@ import io.github.spectatorboot.actuate.SpectatorHealthIndicator;
 import io.github.spectatorboot.publish.AtlasPublisher;
 import io.github.spectatorboot.publish.PublisherConfig;
 import io.github.spectatorboot.publish.StepPoller;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -78,6 +82,28 @@ class SpectatorPublishAutoConfigurationTest {
       assertThat(request.getHeaders().get("X-Customized")).isEqualTo("by-the-application");
       assertThat(request.getHeaders().get("Content-Encoding")).isEqualTo("gzip");
     }
+  }
+
+  @Test
+  void theWebClientBuilderIsAskedForOnceThePublisherHasStartedNotWhileTheBeansAreCreated() {
+    CountDownLatch asked = new CountDownLatch(1);
+    AtomicLong askedWhenThePublisherWasCreated = new AtomicLong(-1);
+    runner.withBean("webClientBuilder", WebClient.Builder.class, () -> {
+          asked.countDown();
+          return WebClient.builder();
+        }, definition -> definition.setScope(BeanDefinition.SCOPE_PROTOTYPE))
+        .withBean("publisherWatch", BeanPostProcessor.class, () -> new BeanPostProcessor() {
+          @Override public Object postProcessAfterInitialization(Object bean, String name) {
+            if (bean instanceof AtlasPublisher) {
+              askedWhenThePublisherWasCreated.set(1 - asked.getCount());
+            }
+            return bean;
+          }
+        })
+        .run(context -> {
+          assertThat(askedWhenThePublisherWasCreated).hasValue(0);
+          assertThat(asked.await(10, TimeUnit.SECONDS)).as("asked once started").isTrue();
+        });
   }
 
   @Configuration(proxyBeanMethods = false)
