@@ -52,6 +52,13 @@ final class SpectatorPropertiesValidator {
     positive("spectator.read-timeout", p.getReadTimeout(), "Set spectator.read-timeout to a duration such as 10s.");
     positive("spectator.meter-ttl", p.getMeterTtl(), "Set spectator.meter-ttl to a duration such as 15m.");
     positive("spectator.shutdown-timeout", p.getShutdownTimeout(), "Set spectator.shutdown-timeout to a duration such as 5s.");
+    Duration sendOffset = p.getPublish().getSendOffset();
+    if (sendOffset != null && (sendOffset.isNegative() || sendOffset.compareTo(step) >= 0)) {
+      throw new InvalidSpectatorPropertyException("spectator.publish.send-offset", sendOffset,
+          "the send offset must be at least 0 and less than the step (" + step + ")",
+          "Set spectator.publish.send-offset to a time within the step, such as 30s for a 1m step, "
+              + "or remove it so that each instance takes an offset of its own within the middle 80% of the step.");
+    }
     for (Map.Entry<String, String> tag : p.getCommonTags().entrySet()) {
       validateCommonTag(tag.getKey(), tag.getValue());
     }

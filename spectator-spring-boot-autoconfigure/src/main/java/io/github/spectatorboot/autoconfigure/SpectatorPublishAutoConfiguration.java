@@ -39,7 +39,7 @@ public final class SpectatorPublishAutoConfiguration {
       PublisherConfig config = new PublisherConfig(properties.getUri(),
           PublisherConfig.Format.valueOf(properties.resolvedFormat().name()), Duration.ofMillis(registry.stepMillis()),
           properties.getBatchSize(), properties.getConnectTimeout(), properties.getReadTimeout(),
-          properties.getNumThreads(), properties.getShutdownTimeout());
+          properties.getNumThreads(), properties.getShutdownTimeout(), properties.getPublish().getSendOffset());
       return new AtlasPublisher(registry, config, builders.getIfAvailable(WebClient::builder));
     }
 

@@ -44,6 +44,8 @@ class SpectatorPropertiesValidationTest {
       "spectator.common-tags.nf.color | red | nf.* keys",
       "spectator.common-tags.atlas.dstype | rate | reserved",
       "spectator.common-tags.x | y | 2 to 60",
+      "spectator.publish.send-offset | 1m | spectator.publish.send-offset",
+      "spectator.publish.send-offset | -1s | less than the step",
   })
   void aBadValueStopsStartUpWithAMessageNamingThePropertyAndTheFix(String property, String value, String expected) {
     runner.withPropertyValues(property + "=" + value).run(context -> {
