@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -28,12 +27,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
+import org.springframework.web.reactive.function.client.ExchangeStrategies;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,9 +47,11 @@ import tools.jackson.databind.json.JsonMapper;
  * three steps (peak and mean of one-second bins), the bytes per instance per step, and the sum of
  * every counter value received against the sum recorded.
  *
- * <p>Each instance has the event loop and connection of its own that a real one has; the step
- * ticks of all instances share one two-thread scheduler (a thread each would be a thousand idle
- * threads more). Counters are incremented by whole numbers, so each received rate times the step
+ * <p>The instances share one two-thread Reactor Netty event loop, one pool of 64 connections and
+ * one two-thread scheduler for their step ticks, and their WebClients share one set of codecs: a
+ * thousand of each on a two-core machine would
+ * measure the machine rather than the spread of the sends. Each instance still has its own
+ * registry, schedule, send offset, encoder and HTTP requests. Counters are incremented by whole numbers, so each received rate times the step
  * gives back its delta exactly once rounded.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.github.spectatorboot.benchmarks.FleetSimulation
@@ -110,6 +114,13 @@ public final class FleetSimulation {
         .bindNow();
     URI uri = URI.create("http://127.0.0.1:" + receiver.port() + "/api/v1/publish");
     Scheduler ticks = Schedulers.newParallel("fleet-ticks", 2, true);
+    // one event loop and one pool for the whole fleet: a thousand of each would measure this
+    // machine's two cores rather than the spread of the sends
+    LoopResources loops = LoopResources.create("fleet-client", 2, true);
+    ConnectionProvider connections = ConnectionProvider.builder("fleet").maxConnections(64)
+        .pendingAcquireMaxCount(-1).build();
+    // one set of codecs for all: each client would otherwise build its own JSON mappers
+    WebClient.Builder builder = WebClient.builder().exchangeStrategies(ExchangeStrategies.withDefaults());
     MethodHandle create = publisherConstructor();
     List<Instance> fleet = new ArrayList<>(instances);
     AtomicLong recorded = new AtomicLong();
@@ -131,7 +142,7 @@ public final class FleetSimulation {
     while (System.currentTimeMillis() < windowEnd) {
       long now = System.currentTimeMillis();
       while (next < instances && startAt[next] <= now) {
-        fleet.add(new Instance(next, uri, ticks, create));
+        fleet.add(new Instance(next, uri, ticks, create, builder, connections, loops));
         next++;
       }
       // every live instance records a little every 20 ms: whole numbers, summed as recorded
@@ -153,8 +164,17 @@ public final class FleetSimulation {
     long closeMillis = System.currentTimeMillis() - closeStart;
     receiver.disposeNow();
     ticks.dispose();
+    connections.dispose();
+    loops.dispose();
 
+    long dropped = 0;
+    long skipped = 0;
+    for (Instance instance : fleet) {
+      dropped += instance.publisher.status().dropped();
+      skipped += instance.publisher.status().skippedSteps();
+    }
     report(out, stepMillis, windowStart, windowEnd, recorded.get(), closeMillis);
+    out.printf("the publishers counted %,d measurements dropped and %,d steps skipped%n", dropped, skipped);
   }
 
   private void report(PrintStream out, long stepMillis, long windowStart, long windowEnd, long recorded, long closeMillis) {
@@ -216,11 +236,15 @@ public final class FleetSimulation {
     }
   }
 
-  /** The publisher's package-private constructor that takes the tick scheduler, the retry backoff and the timer. */
+  /**
+   * The publisher's package-private constructor that also takes the tick scheduler, the retry
+   * backoff, the timer, and a connection pool and event loop shared by every instance.
+   */
   private static MethodHandle publisherConstructor() throws ReflectiveOperationException {
     MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(AtlasPublisher.class, MethodHandles.lookup());
     return lookup.findConstructor(AtlasPublisher.class, MethodType.methodType(void.class, StepRegistry.class,
-        PublisherConfig.class, WebClient.Builder.class, Scheduler.class, Duration.class, Scheduler.class));
+        PublisherConfig.class, WebClient.Builder.class, Scheduler.class, Duration.class, Scheduler.class,
+        ConnectionProvider.class, LoopResources.class));
   }
 
   /** One simulated instance: its registry, its counters, its publisher. */
@@ -228,7 +252,8 @@ public final class FleetSimulation {
     final Counter[] counters = new Counter[meters];
     final AtlasPublisher publisher;
 
-    Instance(int index, URI uri, Scheduler ticks, MethodHandle create) {
+    Instance(int index, URI uri, Scheduler ticks, MethodHandle create, WebClient.Builder builder,
+        ConnectionProvider connections, LoopResources loops) {
       StepRegistry registry = new StepRegistry(Clock.SYSTEM, new StepRegistryConfig(step, Duration.ofMinutes(15),
           10_000, Map.of("nf.app", "fleet", "nf.node", String.format("i-%08x", index))));
       for (int m = 0; m < meters; m++) {
@@ -237,8 +262,8 @@ public final class FleetSimulation {
       PublisherConfig config = new PublisherConfig(uri, PublisherConfig.Format.PUBLISH, step, 10_000,
           Duration.ofSeconds(1), Duration.ofSeconds(10), 1, Duration.ofSeconds(30), sendOffset);
       try {
-        publisher = (AtlasPublisher) create.invoke(registry, config, WebClient.builder(), ticks,
-            Duration.ofSeconds(1), Schedulers.parallel());
+        publisher = (AtlasPublisher) create.invoke(registry, config, builder, ticks,
+            Duration.ofSeconds(1), Schedulers.parallel(), connections, loops);
       } catch (Throwable e) {
         throw new IllegalStateException(e);
       }

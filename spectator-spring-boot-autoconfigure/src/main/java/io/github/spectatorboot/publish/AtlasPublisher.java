@@ -84,6 +84,7 @@ public final class AtlasPublisher implements AutoCloseable {
   private final PayloadEncoder encoder;
   private final ConnectionProvider connections;
   private final LoopResources loops;
+  private final boolean ownsResources;
   private final SingletonSupplier<WebClient> client;
   private final AtlasSender sender;
   private final StepSchedule schedule;
@@ -122,6 +123,16 @@ public final class AtlasPublisher implements AutoCloseable {
    */
   AtlasPublisher(StepRegistry registry, PublisherConfig config, WebClient.Builder builder,
       Scheduler scheduler, Duration retryBackoff, Scheduler timer) {
+    this(registry, config, builder, scheduler, retryBackoff, timer, null, null);
+  }
+
+  /**
+   * For simulations of many instances in one JVM: also shares {@code connections} and
+   * {@code loops} ({@code null} for the publisher's own), which {@link #close()} then leaves alone.
+   */
+  AtlasPublisher(StepRegistry registry, PublisherConfig config, WebClient.Builder builder,
+      Scheduler scheduler, Duration retryBackoff, Scheduler timer, ConnectionProvider sharedConnections,
+      LoopResources sharedLoops) {
     if (config.step().toMillis() != registry.stepMillis()) {
       throw new IllegalArgumentException("the publisher's step (" + config.step() + ") must be the registry's ("
           + Duration.ofMillis(registry.stepMillis()) + ")");
@@ -130,7 +141,8 @@ public final class AtlasPublisher implements AutoCloseable {
     this.format = config.resolvedFormat();
     this.clock = registry.clock();
     this.encoder = PayloadEncoder.of(format);
-    this.connections = ConnectionProvider.builder("spectator-publisher")
+    this.ownsResources = sharedConnections == null;
+    this.connections = sharedConnections != null ? sharedConnections : ConnectionProvider.builder("spectator-publisher")
         .maxConnections(config.numThreads())
         // requests are bounded by numThreads per publish, at most three publishes at shutdown
         .pendingAcquireMaxCount(-1)
@@ -138,7 +150,7 @@ public final class AtlasPublisher implements AutoCloseable {
         .build();
     // an event loop of our own: Boot disposes Reactor Netty's global resources when the context
     // stops, which would otherwise break the final flush that runs after that
-    this.loops = LoopResources.create("spectator-publisher", 1, true);
+    this.loops = sharedLoops != null ? sharedLoops : LoopResources.create("spectator-publisher", 1, true);
     // cloned now, built later: the HTTP client takes some 25 ms of class loading and set-up, which
     // start() spends on a thread of its own rather than the application's start-up
     WebClient.Builder clone = builder.clone();
@@ -249,8 +261,10 @@ public final class AtlasPublisher implements AutoCloseable {
       for (PublishRun run : runs) {
         run.cancel("cancelled: not answered within the shutdown timeout (" + config.shutdownTimeout() + ")");
       }
-      connections.dispose();
-      loops.disposeLater().subscribe();
+      if (ownsResources) {
+        connections.dispose();
+        loops.disposeLater().subscribe();
+      }
       LOGGER.info("stopped publishing metrics to {} (sent {}, dropped {}, skipped steps {})",
           config.uri(), sent.get(), dropped.get(), skippedSteps.get());
     }
