@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import io.github.spectatorboot.publish.Payloads.Datapoint;
 import io.github.spectatorboot.publish.PublisherConfig.Format;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -149,12 +146,8 @@ class AtlasPublisherSpreadTest {
   }
 
   @Test
-  void closeWithTheBackendRefusingConnectionsWaitsForNoBackoff() throws IOException {
-    int port;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      port = free.getLocalPort();
-    }
-    URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/publish");
+  void closeWithTheBackendRefusingConnectionsWaitsForNoBackoff() {
+    URI uri = ScriptedBackend.refusingUri("/api/v1/publish");
     // backoffs wait on a virtual clock nobody advances: a close that waited for one would run into
     // its 30 s timeout and report the cancellation instead of the refusal
     VirtualTimeScheduler frozen = VirtualTimeScheduler.create();
