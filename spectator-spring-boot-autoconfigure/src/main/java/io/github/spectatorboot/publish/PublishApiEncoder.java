@@ -38,8 +38,8 @@ final class PublishApiEncoder implements PayloadEncoder {
     List<EncodedBatch> batches = new ArrayList<>((n + batchSize - 1) / batchSize);
     generation++;
     int live = 0;
-    // a compressed metric takes 10 bytes or so
-    try (GzipJsonWriter out = new GzipJsonWriter(Math.min(n, batchSize) * 12)) {
+    // a compressed metric takes 12 bytes or so: room for that without growing the buffer
+    try (GzipJsonWriter out = new GzipJsonWriter(Math.min(n, batchSize) * 16)) {
       byte[] start = batchStart(snapshot.commonTags());
       Id lastId = null;
       Heads lastHeads = null;
