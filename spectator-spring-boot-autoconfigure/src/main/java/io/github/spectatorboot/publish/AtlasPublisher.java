@@ -229,6 +229,9 @@ public final class AtlasPublisher implements AutoCloseable {
     sender.stopRetrying();
     schedule.stop();
     List<PublishRun> runs = new ArrayList<>(4);
+    // close() cancels what is unanswered at its deadline, saying why; the requests' own budget
+    // must not run out first (no retry follows at shutdown anyway)
+    Duration flushBudget = config.shutdownTimeout().multipliedBy(2);
     try {
       synchronized (this) {
         PublishRun previous = inFlight;
@@ -241,15 +244,15 @@ public final class AtlasPublisher implements AutoCloseable {
           if (waiting.timer != null) {
             waiting.timer.dispose();
           }
-          waiting.start(untilDeadline(deadline));
+          waiting.start(flushBudget);
           runs.add(waiting);
         }
       }
       StepSchedule.FinalSteps last = schedule.pollFinal();
       if (last.completed() != null) {
-        runs.add(publish(last.completed(), untilDeadline(deadline)));
+        runs.add(publish(last.completed(), flushBudget));
       }
-      runs.add(publish(last.partial(), untilDeadline(deadline)));
+      runs.add(publish(last.partial(), flushBudget));
       for (PublishRun run : runs) {
         if (!run.await(deadline)) {
           break;
@@ -329,10 +332,6 @@ public final class AtlasPublisher implements AutoCloseable {
     run.claim();
     run.start(budget);
     return run;
-  }
-
-  private static Duration untilDeadline(long deadlineNanos) {
-    return Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
   }
 
   /**
