@@ -53,7 +53,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Recording into the meters happens in the per-invocation setup, outside the measured time.
  * The encoders and {@code sendToAtlas}/{@code encodeBatch} are not public, so they are reached
  * through method handles (no JPMS on the class path), which adds a few nanoseconds per call.
- * Run with {@code -prof gc} for the allocation per step ({@code gc.alloc.rate.norm}).
+ * Run with {@code -prof gc} for the allocation per step ({@code gc.alloc.rate.norm}); each trial
+ * prints the bytes on the wire per measurement of its last step. With
+ * {@code -jvmArgsAppend -Xlog:gc*:file=gc.log} the GC log shows whether any step allocated a
+ * humongous object (no "Humongous regions" count above 0 at the pauses).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -102,6 +105,7 @@ public class PublishStepBenchmark {
     Object aggregatorEncoder;
     MethodHandle encode;
     int lastSize;
+    List<?> lastBatches;
 
     @Setup(Level.Trial)
     public void setUp() throws Throwable {
@@ -124,10 +128,22 @@ public class PublishStepBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void check() {
+    public void check() throws ReflectiveOperationException {
       if (lastSize < COUNTERS + 4 * TIMERS) {
         throw new IllegalStateException("the step held " + lastSize + " measurements, not 100,000");
       }
+      long bytes = 0;
+      long measurements = 0;
+      for (Object batch : lastBatches) {
+        Method body = batch.getClass().getDeclaredMethod("body");
+        Method size = batch.getClass().getDeclaredMethod("size");
+        body.setAccessible(true);
+        size.setAccessible(true);
+        bytes += ((byte[]) body.invoke(batch)).length;
+        measurements += (int) size.invoke(batch);
+      }
+      System.out.printf("%nbytes on the wire: %,d for %,d measurements, %.2f per measurement%n",
+          bytes, measurements, (double) bytes / measurements);
     }
   }
 
@@ -158,6 +174,7 @@ public class PublishStepBenchmark {
       meters.recordOneStep();
       clock.setWallTime(clock.wallTime() + STEP_MILLIS);
       publisher.lastMeasurements = 0;
+      publisher.lastBytes = 0;
     }
 
     @TearDown(Level.Trial)
@@ -166,6 +183,8 @@ public class PublishStepBenchmark {
         throw new IllegalStateException("AtlasRegistry published " + publisher.lastMeasurements
             + " measurements, not 100,000: the benchmark is not measuring its path");
       }
+      System.out.printf("%nbytes on the wire: %,d for %,d measurements, %.2f per measurement%n",
+          publisher.lastBytes, publisher.lastMeasurements, (double) publisher.lastBytes / publisher.lastMeasurements);
     }
   }
 
@@ -173,14 +192,16 @@ public class PublishStepBenchmark {
   public List<?> stepRegistryPublishApi(StepRegistryState s) throws Throwable {
     StepSnapshot snapshot = s.registry.poll(s.stepEnd);
     s.lastSize = snapshot.size();
-    return (List<?>) s.encode.invokeExact(s.publishEncoder, snapshot, BATCH_SIZE);
+    s.lastBatches = (List<?>) s.encode.invokeExact(s.publishEncoder, snapshot, BATCH_SIZE);
+    return s.lastBatches;
   }
 
   @Benchmark
   public List<?> stepRegistryAggregator(StepRegistryState s) throws Throwable {
     StepSnapshot snapshot = s.registry.poll(s.stepEnd);
     s.lastSize = snapshot.size();
-    return (List<?>) s.encode.invokeExact(s.aggregatorEncoder, snapshot, BATCH_SIZE);
+    s.lastBatches = (List<?>) s.encode.invokeExact(s.aggregatorEncoder, snapshot, BATCH_SIZE);
+    return s.lastBatches;
   }
 
   @Benchmark
@@ -203,6 +224,7 @@ public class PublishStepBenchmark {
     private final DefaultPublisher delegate;
     private final MethodHandle encodeBatch;
     long bytes;
+    long lastBytes;
     long lastMeasurements;
 
     EncodingPublisher() throws ReflectiveOperationException {
@@ -220,6 +242,7 @@ public class PublishStepBenchmark {
       try {
         byte[] body = (byte[]) encodeBatch.invokeExact(delegate, payload);
         bytes += body.length;
+        lastBytes += body.length;
         lastMeasurements += payload.getMetrics().size();
         return CompletableFuture.completedFuture(null);
       } catch (Throwable e) {

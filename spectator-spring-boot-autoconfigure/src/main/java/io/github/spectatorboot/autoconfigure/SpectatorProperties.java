@@ -78,12 +78,27 @@ public class SpectatorProperties implements InitializingBean {
     /** Whether to ship measurements to the backend; the registry and the endpoint work without it. */
     private boolean enabled = true;
 
+    /**
+     * Time after each step boundary at which this instance sends the step, at least 0 and less than
+     * the step; unset, each instance takes its own within the middle 80% of the step so a fleet's
+     * requests spread over the step.
+     */
+    private Duration sendOffset;
+
     public boolean isEnabled() {
       return enabled;
     }
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+
+    public Duration getSendOffset() {
+      return sendOffset;
+    }
+
+    public void setSendOffset(Duration sendOffset) {
+      this.sendOffset = sendOffset;
     }
   }
 

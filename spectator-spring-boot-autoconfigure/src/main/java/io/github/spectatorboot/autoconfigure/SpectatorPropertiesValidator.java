@@ -57,6 +57,13 @@ final class SpectatorPropertiesValidator {
         "Set spectator.history.steps to the number of steps the endpoint's graphs show, such as 60 (the default), or 0 to keep none.");
     notNegative("spectator.history.max-series", p.getHistory().getMaxSeries(),
         "Set spectator.history.max-series to the most series the endpoint's graphs keep, such as 3000 (the default).");
+    Duration sendOffset = p.getPublish().getSendOffset();
+    if (sendOffset != null && (sendOffset.isNegative() || sendOffset.compareTo(step) >= 0)) {
+      throw new InvalidSpectatorPropertyException("spectator.publish.send-offset", sendOffset,
+          "the send offset must be at least 0 and less than the step (" + step + ")",
+          "Set spectator.publish.send-offset to a time within the step, such as 30s for a 1m step, "
+              + "or remove it so that each instance takes an offset of its own within the middle 80% of the step.");
+    }
     for (Map.Entry<String, String> tag : p.getCommonTags().entrySet()) {
       validateCommonTag(tag.getKey(), tag.getValue());
     }

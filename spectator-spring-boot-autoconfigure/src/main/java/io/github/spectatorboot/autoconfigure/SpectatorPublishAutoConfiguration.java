@@ -42,7 +42,7 @@ public final class SpectatorPublishAutoConfiguration {
       PublisherConfig config = new PublisherConfig(properties.getUri(),
           PublisherConfig.Format.valueOf(properties.resolvedFormat().name()), Duration.ofMillis(registry.stepMillis()),
           properties.getBatchSize(), properties.getConnectTimeout(), properties.getReadTimeout(),
-          properties.getNumThreads(), properties.getShutdownTimeout());
+          properties.getNumThreads(), properties.getShutdownTimeout(), properties.getPublish().getSendOffset());
       // asked for on the publisher's own thread once started (Boot's builder brings Boot's HTTP
       // connector), and without the application's ObservationRegistry: the publisher's own requests
       // are never measured (they would show in http.client.requests as method=POST, uri=none)

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.core.JsonGenerator;
 
 /**
  * Encodes a step for the Atlas aggregator ({@code /api/v4/update}) as spectator-py 0.1.x does: a
@@ -52,19 +51,20 @@ final class AggregatorEncoder implements PayloadEncoder {
     int[] selected = new int[Math.min(batchSize, n)];
     StringTable table = new StringTable(Math.min(batchSize, n) * 2);
     // a compressed entry takes 10 bytes or so
-    JsonBodies bodies = new JsonBodies(Math.min(batchSize, n) * 12);
-    int i = 0;
-    while (i < n) {
-      int count = 0;
-      for (; i < n && count < batchSize; i++) {
-        if (isSent(snapshot, i)) {
-          selected[count++] = i;
+    try (GzipJsonWriter out = new GzipJsonWriter(Math.min(batchSize, n) * 12)) {
+      int i = 0;
+      while (i < n) {
+        int count = 0;
+        for (; i < n && count < batchSize; i++) {
+          if (isSent(snapshot, i)) {
+            selected[count++] = i;
+          }
         }
-      }
-      if (count > 0) {
-        table.clear();
-        byte[] body = encodeBatch(snapshot, selected, count, commonKeys, commonValues, table, bodies);
-        batches.add(new EncodedBatch(body, count));
+        if (count > 0) {
+          table.clear();
+          byte[] body = encodeBatch(snapshot, selected, count, commonKeys, commonValues, table, out);
+          batches.add(new EncodedBatch(body, count));
+        }
       }
     }
     return batches;
@@ -88,7 +88,7 @@ final class AggregatorEncoder implements PayloadEncoder {
   }
 
   private static byte[] encodeBatch(StepSnapshot snapshot, int[] selected, int count,
-      String[] commonKeys, String[] commonValues, StringTable table, JsonBodies bodies) {
+      String[] commonKeys, String[] commonValues, StringTable table, GzipJsonWriter out) {
     table.add(AtlasNames.NAME);
     table.add(AtlasNames.STATISTIC);
     for (int c = 0; c < commonKeys.length; c++) {
@@ -118,11 +118,12 @@ final class AggregatorEncoder implements PayloadEncoder {
     }
 
     int[] pairs = new int[32];
-    JsonGenerator gen = bodies.start();
-    gen.writeStartArray();
-    gen.writeNumber(table.size());
+    out.start();
+    out.writeByte('[');
+    out.writeLong(table.size());
     for (int s = 0; s < table.size(); s++) {
-      gen.writeString(table.get(s));
+      out.writeByte(',');
+      out.writeString(table.get(s));
     }
     for (int j = 0; j < count; j++) {
       int i = selected[j];
@@ -151,15 +152,19 @@ final class AggregatorEncoder implements PayloadEncoder {
       pairs[p++] = nameIndex;
       pairs[p++] = table.indexOf(id.name());
 
-      gen.writeNumber(p / 2);
+      out.writeByte(',');
+      out.writeLong(p / 2);
       for (int k = 0; k < p; k++) {
-        gen.writeNumber(pairs[k]);
+        out.writeByte(',');
+        out.writeLong(pairs[k]);
       }
-      gen.writeNumber(op(statistic));
-      bodies.writeValue(gen, snapshot.delta(i));
+      out.writeByte(',');
+      out.writeLong(op(statistic));
+      out.writeByte(',');
+      out.writeDouble(snapshot.delta(i));
     }
-    gen.writeEndArray();
-    return bodies.finish(gen);
+    out.writeByte(']');
+    return out.finish();
   }
 
   /** Keys this encoder writes itself: the id's own {@code statistic} tag is replaced by the snapshot's. */

@@ -35,10 +35,16 @@ import reactor.netty.resources.LoopResources;
  * {@link #close()}.
  *
  * <p>Schedule: the registry is polled once per step, just after each step boundary (2% of the step
- * later, at most one second), and the snapshot is encoded and sent right away. Publishes never
- * overlap: a step whose predecessor is still sending is counted in
+ * later, at most one second), so every value stays in the step it was recorded in. The snapshot is
+ * then encoded and sent at this instance's {@linkplain #sendOffset() send offset} within the step:
+ * pinned by {@link PublisherConfig#sendOffset()}, or else an offset of the instance's own within the
+ * middle 80% of the step ({@link PublisherConfig#instanceSendOffset(long, long, String)}), stable
+ * for the life of the publisher, so that a fleet's requests spread over the step rather than all
+ * arriving just after each boundary. A step's requests, retries included, get 90% of a step from
+ * their start, so they end before the next step is sent. Publishes never overlap: a step whose
+ * predecessor is still sending when its own send is due is counted in
  * {@link PublisherStatus#skippedSteps()} and not sent, so at most one step's requests are ever
- * held in memory. This publisher is the only thing that may poll the registry; when publishing is
+ * in flight. This publisher is the only thing that may poll the registry; when publishing is
  * disabled, use a {@link StepPoller} instead (never both on one registry).
  *
  * <p>Sending: batches of at most {@link PublisherConfig#batchSize()} measurements, gzip-compressed
@@ -51,11 +57,14 @@ import reactor.netty.resources.LoopResources;
  * {@code spectator.atlas.publishTaskTime{id=sendToAtlas}}. Failures are logged at WARN at most once
  * a minute, with the server's sample messages; bodies are never logged.
  *
- * <p>Shutdown: {@link #close()} stops the schedule, then sends the last completed step (unless a
- * tick already took it) and the partial step in progress, stamped with the end of that step, each
- * exactly once. Those are sent at once, alongside a predecessor still in flight, and
- * {@code close()} waits for all of them at most {@link PublisherConfig#shutdownTimeout()}; what is
- * still unanswered then is cancelled and counted as dropped.
+ * <p>Shutdown: {@link #close()} stops the schedule, then sends a polled step still waiting for its
+ * send offset, the last completed step (unless a tick already took it) and the partial step in
+ * progress, stamped with the end of that step, each exactly once. Those are sent at once,
+ * alongside a predecessor still in flight, with one attempt per request (backoffs under way end
+ * and no retry follows, so an unreachable backend costs one refused connection, not seconds of
+ * backoff), and {@code close()} waits for all of them at most
+ * {@link PublisherConfig#shutdownTimeout()}; what is still unanswered then is cancelled and
+ * counted as dropped.
  */
 public final class AtlasPublisher implements AutoCloseable {
 
@@ -63,6 +72,9 @@ public final class AtlasPublisher implements AutoCloseable {
 
   /** First retry backoff, as Spectator Java's {@code HttpRequestBuilder}; the second is twice that. */
   static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+
+  /** The common tag that names the instance; it shifts the send offset of instances started together. */
+  private static final String NODE_TAG = "nf.node";
 
   /** Connections idle longer than this are closed by us, before a load balancer's idle timeout races a request. */
   private static final Duration MAX_IDLE = Duration.ofSeconds(30);
@@ -73,11 +85,13 @@ public final class AtlasPublisher implements AutoCloseable {
   private final PayloadEncoder encoder;
   private final ConnectionProvider connections;
   private final LoopResources loops;
+  private final boolean ownsResources;
   private final SingletonSupplier<WebClient> client;
   private final AtlasSender sender;
   private final StepSchedule schedule;
   private final PublishMeters meters;
   private final WarnLimiter warnings;
+  private final long sendOffsetMillis;
 
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
@@ -87,8 +101,10 @@ public final class AtlasPublisher implements AutoCloseable {
   private volatile Instant lastSuccess;
   private volatile String lastError;
 
-  /** The publish of the latest step sent; written under the schedule's lock (ticks) or by close. */
+  /** The publish of the latest step sent; written with this publisher's monitor held. */
   private volatile PublishRun inFlight;
+  /** A polled step waiting for its send offset; written with this publisher's monitor held. */
+  private PublishRun pending;
 
   /**
    * A publisher of {@code registry} with the given settings; call {@link #start()} to begin.
@@ -112,7 +128,7 @@ public final class AtlasPublisher implements AutoCloseable {
    * @throws IllegalArgumentException if the config's step is not the registry's
    */
   public AtlasPublisher(StepRegistry registry, PublisherConfig config, Supplier<WebClient.Builder> builder) {
-    this(registry, config, builder, null, DEFAULT_RETRY_BACKOFF, Schedulers.parallel());
+    this(registry, config, builder, null, DEFAULT_RETRY_BACKOFF, Schedulers.parallel(), null, null);
   }
 
   /**
@@ -121,11 +137,22 @@ public final class AtlasPublisher implements AutoCloseable {
    */
   AtlasPublisher(StepRegistry registry, PublisherConfig config, WebClient.Builder builder,
       Scheduler scheduler, Duration retryBackoff, Scheduler timer) {
-    this(registry, config, builder.clone()::clone, scheduler, retryBackoff, timer);
+    this(registry, config, builder, scheduler, retryBackoff, timer, null, null);
+  }
+
+  /**
+   * For simulations of many instances in one JVM: also shares {@code connections} and
+   * {@code loops} ({@code null} for the publisher's own), which {@link #close()} then leaves alone.
+   */
+  AtlasPublisher(StepRegistry registry, PublisherConfig config, WebClient.Builder builder,
+      Scheduler scheduler, Duration retryBackoff, Scheduler timer, ConnectionProvider sharedConnections,
+      LoopResources sharedLoops) {
+    this(registry, config, builder.clone()::clone, scheduler, retryBackoff, timer, sharedConnections, sharedLoops);
   }
 
   private AtlasPublisher(StepRegistry registry, PublisherConfig config, Supplier<WebClient.Builder> builder,
-      Scheduler scheduler, Duration retryBackoff, Scheduler timer) {
+      Scheduler scheduler, Duration retryBackoff, Scheduler timer, ConnectionProvider sharedConnections,
+      LoopResources sharedLoops) {
     if (config.step().toMillis() != registry.stepMillis()) {
       throw new IllegalArgumentException("the publisher's step (" + config.step() + ") must be the registry's ("
           + Duration.ofMillis(registry.stepMillis()) + ")");
@@ -134,7 +161,8 @@ public final class AtlasPublisher implements AutoCloseable {
     this.format = config.resolvedFormat();
     this.clock = registry.clock();
     this.encoder = PayloadEncoder.of(format);
-    this.connections = ConnectionProvider.builder("spectator-publisher")
+    this.ownsResources = sharedConnections == null;
+    this.connections = sharedConnections != null ? sharedConnections : ConnectionProvider.builder("spectator-publisher")
         .maxConnections(config.numThreads())
         // requests are bounded by numThreads per publish, at most three publishes at shutdown
         .pendingAcquireMaxCount(-1)
@@ -142,7 +170,7 @@ public final class AtlasPublisher implements AutoCloseable {
         .build();
     // an event loop of our own: Boot disposes Reactor Netty's global resources when the context
     // stops, which would otherwise break the final flush that runs after that
-    this.loops = LoopResources.create("spectator-publisher", 1, true);
+    this.loops = sharedLoops != null ? sharedLoops : LoopResources.create("spectator-publisher", 1, true);
     // built later: the HTTP client (and the builder, when it is Boot's) takes class loading and
     // set-up, which start() spends on a thread of its own rather than the application's start-up
     this.client = SingletonSupplier.of(
@@ -153,6 +181,9 @@ public final class AtlasPublisher implements AutoCloseable {
     this.meters = new PublishMeters(registry);
     this.warnings = new WarnLimiter(LOGGER, clock, Duration.ofMinutes(1));
     this.schedule = new StepSchedule(registry, scheduler, "spectator-publisher", this::onStep);
+    this.sendOffsetMillis = config.sendOffset() != null
+        ? config.sendOffset().toMillis()
+        : PublisherConfig.instanceSendOffset(clock.wallTime(), registry.stepMillis(), registry.commonTags().get(NODE_TAG));
   }
 
   private HttpClient httpClient() {
@@ -194,6 +225,11 @@ public final class AtlasPublisher implements AutoCloseable {
         lastAttempt, lastSuccess, sent.get(), dropped.get(), skippedSteps.get(), lastError);
   }
 
+  /** How long after each step boundary this publisher sends the step; fixed for its life. */
+  public Duration sendOffset() {
+    return Duration.ofMillis(sendOffsetMillis);
+  }
+
   /** The format this publisher speaks, {@code AUTO} resolved. */
   public PublisherConfig.Format format() {
     return format;
@@ -210,18 +246,33 @@ public final class AtlasPublisher implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    sender.stopRetrying();
     schedule.stop();
-    List<PublishRun> runs = new ArrayList<>(3);
+    List<PublishRun> runs = new ArrayList<>(4);
+    // close() cancels what is unanswered at its deadline, saying why; the requests' own budget
+    // must not run out first (no retry follows at shutdown anyway)
+    Duration flushBudget = config.shutdownTimeout().multipliedBy(2);
     try {
-      PublishRun previous = inFlight;
-      if (previous != null) {
-        runs.add(previous);
+      synchronized (this) {
+        PublishRun previous = inFlight;
+        if (previous != null) {
+          runs.add(previous);
+        }
+        PublishRun waiting = pending;
+        pending = null;
+        if (waiting != null && waiting.claim()) {
+          if (waiting.timer != null) {
+            waiting.timer.dispose();
+          }
+          waiting.start(flushBudget);
+          runs.add(waiting);
+        }
       }
       StepSchedule.FinalSteps last = schedule.pollFinal();
       if (last.completed() != null) {
-        runs.add(publish(last.completed()));
+        runs.add(publish(last.completed(), flushBudget));
       }
-      runs.add(publish(last.partial()));
+      runs.add(publish(last.partial(), flushBudget));
       for (PublishRun run : runs) {
         if (!run.await(deadline)) {
           break;
@@ -233,8 +284,10 @@ public final class AtlasPublisher implements AutoCloseable {
       for (PublishRun run : runs) {
         run.cancel("cancelled: not answered within the shutdown timeout (" + config.shutdownTimeout() + ")");
       }
-      connections.dispose();
-      loops.disposeLater().subscribe();
+      if (ownsResources) {
+        connections.dispose();
+        loops.disposeLater().subscribe();
+      }
       LOGGER.info("stopped publishing metrics to {} (sent {}, dropped {}, skipped steps {})",
           config.uri(), sent.get(), dropped.get(), skippedSteps.get());
     }
@@ -246,44 +299,58 @@ public final class AtlasPublisher implements AutoCloseable {
     return run == null || run.isDone() ? 0 : 1;
   }
 
-  /** Runs on the schedule's thread with its lock held: starts sending, never waits. */
+  /**
+   * Runs on the schedule's thread with its lock held, just after the boundary: sends the snapshot
+   * at once if its send offset has passed, else schedules its send; never waits.
+   */
   private void onStep(StepSnapshot snapshot) {
+    PublishRun run = new PublishRun(snapshot);
+    long delay = snapshot.timestamp() + sendOffsetMillis - clock.wallTime();
+    if (delay <= 0) {
+      send(run);
+      return;
+    }
+    PublishRun overdue;
+    synchronized (this) {
+      overdue = pending;
+      pending = run;
+    }
+    if (overdue != null) {
+      // the schedule fell behind by a whole step: send the older one now rather than lose it
+      send(overdue);
+    }
+    run.timer = schedule.later(() -> send(run), delay);
+  }
+
+  /**
+   * Starts sending a polled step, unless close() took it or its predecessor is still sending. A
+   * tick racing close() finishes before close() goes on (it waits for the schedule to stop), so
+   * the run it starts here is the one close() then waits for.
+   */
+  private synchronized void send(PublishRun run) {
+    if (!run.claim()) {
+      return;
+    }
+    if (pending == run) {
+      pending = null;
+    }
     PublishRun previous = inFlight;
     if (previous != null && !previous.isDone()) {
       long skipped = skippedSteps.incrementAndGet();
-      warnings.warn("skipped publishing the step ending " + Instant.ofEpochMilli(snapshot.timestamp())
+      warnings.warn("skipped publishing the step ending " + Instant.ofEpochMilli(run.timestamp)
           + " to " + config.uri() + ": the previous step is still being sent (" + skipped + " steps skipped so far)");
       return;
     }
-    inFlight = publish(snapshot);
+    // retries end before the next step's send, one step later
+    inFlight = run;
+    run.start(Duration.ofMillis(config.step().toMillis() * 9 / 10));
   }
 
-  /** Encodes the snapshot on the calling thread and starts sending it. */
-  private PublishRun publish(StepSnapshot snapshot) {
-    long start = clock.monotonicTime();
-    List<EncodedBatch> batches;
-    try {
-      batches = encoder.encode(snapshot, config.batchSize());
-    } catch (RuntimeException e) {
-      PublishRun failed = new PublishRun(snapshot.timestamp(), snapshot.size(), start);
-      failed.account(BatchOutcome.other(snapshot.size(), "failed to encode: " + e));
-      failed.complete();
-      return failed;
-    }
-    int total = 0;
-    for (EncodedBatch b : batches) {
-      total += b.size();
-    }
-    PublishRun run = new PublishRun(snapshot.timestamp(), total, start);
-    if (batches.isEmpty()) {
-      // nothing to send (the aggregator format skips zeros): not an attempt
-      run.markEmpty();
-      return run;
-    }
-    lastAttempt = Instant.ofEpochMilli(clock.wallTime());
-    run.subscription = Flux.fromIterable(batches)
-        .flatMap(sender::send, config.numThreads())
-        .subscribe(run::account, run::fail, run::complete);
+  /** Encodes the snapshot on the calling thread and starts sending it within {@code budget}. */
+  private PublishRun publish(StepSnapshot snapshot, Duration budget) {
+    PublishRun run = new PublishRun(snapshot);
+    run.claim();
+    run.start(budget);
     return run;
   }
 
@@ -294,9 +361,13 @@ public final class AtlasPublisher implements AutoCloseable {
   private final class PublishRun {
 
     private final long timestamp;
-    private final int total;
-    private final long startNanos;
+    private final AtomicBoolean claimed = new AtomicBoolean();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Held from the poll until the send starts. */
+    private StepSnapshot snapshot;
+    private volatile Disposable timer;
+    private int total;
+    private long startNanos;
     private volatile Disposable subscription;
     private int accounted;
     private int sentCount;
@@ -305,10 +376,48 @@ public final class AtlasPublisher implements AutoCloseable {
     private String firstError;
     private boolean finished;
 
-    PublishRun(long timestamp, int total, long startNanos) {
-      this.timestamp = timestamp;
-      this.total = total;
-      this.startNanos = startNanos;
+    PublishRun(StepSnapshot snapshot) {
+      this.snapshot = snapshot;
+      this.timestamp = snapshot.timestamp();
+    }
+
+    /** Whether the caller is the one to send this step: true once only. */
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    /** Encodes the snapshot on the calling thread and starts sending it; once, after {@link #claim()}. */
+    void start(Duration budget) {
+      StepSnapshot s = snapshot;
+      snapshot = null;
+      startNanos = clock.monotonicTime();
+      List<EncodedBatch> batches;
+      try {
+        batches = encoder.encode(s, config.batchSize());
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          total = s.size();
+        }
+        account(BatchOutcome.other(s.size(), "failed to encode: " + e));
+        complete();
+        return;
+      }
+      int n = 0;
+      for (EncodedBatch b : batches) {
+        n += b.size();
+      }
+      synchronized (this) {
+        total = n;
+      }
+      if (batches.isEmpty()) {
+        // nothing to send (the aggregator format skips zeros): not an attempt
+        markEmpty();
+        return;
+      }
+      lastAttempt = Instant.ofEpochMilli(clock.wallTime());
+      subscription = Flux.fromIterable(batches)
+          .flatMap(batch -> sender.send(batch, budget), config.numThreads())
+          .subscribe(this::account, this::fail, this::complete);
     }
 
     boolean isDone() {

@@ -3,14 +3,16 @@ package io.github.spectatorboot.publish;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
-import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,8 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Retries follow Spectator Java's {@code RetryPolicy.SAFE} for a POST: at most
  * {@value #MAX_ATTEMPTS} attempts, only on 429, 503 and failures to connect, with exponential
- * backoff. Other statuses, read timeouts and connections lost mid-request are not retried: the
- * backend may already have counted the data, and the aggregator would count it twice.
+ * backoff, and only within the time the caller allows for the batch (so a step's retries end before
+ * the next step is sent, and the final flush's end within the shutdown timeout). Other statuses,
+ * read timeouts and connections lost mid-request are not retried: the backend may already have
+ * counted the data, and the aggregator would count it twice.
  */
 final class AtlasSender {
 
@@ -38,6 +42,8 @@ final class AtlasSender {
   private final Duration retryBackoff;
   private final Duration attemptTimeout;
   private final Scheduler timer;
+  private final Sinks.Empty<Void> stopping = Sinks.empty();
+  private volatile boolean stopped;
 
   /**
    * @param client the client, asked for at each attempt (a failure to supply it is a failed attempt)
@@ -54,21 +60,59 @@ final class AtlasSender {
     this.timer = timer;
   }
 
-  Mono<BatchOutcome> send(EncodedBatch batch) {
+  /**
+   * Sends {@code batch}, retries included, within {@code budget}: a retry is made only if its
+   * backoff ends before the budget does, and an attempt waits at most what is left of it.
+   */
+  Mono<BatchOutcome> send(EncodedBatch batch, Duration budget) {
     int n = batch.size();
-    return Mono.defer(() -> post(batch))
-        .timeout(attemptTimeout, timer)
-        .flatMap(answer -> isRetryableStatus(answer.status())
-            ? Mono.<Answer>error(new RetryableAnswer(answer))
-            : Mono.just(answer))
-        .retryWhen(Retry.backoff(MAX_ATTEMPTS - 1, retryBackoff)
-            .filter(AtlasSender::isRetryable)
-            .scheduler(timer)
-            .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+    long deadline = timer.now(TimeUnit.NANOSECONDS) + budget.toNanos();
+    return attempt(batch, 1, deadline)
         .map(answer -> outcome(n, answer))
         .onErrorResume(e -> Mono.just(e instanceof RetryableAnswer r
             ? outcome(n, r.answer)
             : BatchOutcome.other(n, describe(e))));
+  }
+
+  /**
+   * Ends the backoffs waiting now and allows no further retry: at shutdown a refused or failing
+   * backend gets one more attempt per request at most, not seconds of backoff.
+   */
+  void stopRetrying() {
+    stopped = true;
+    stopping.tryEmitEmpty();
+  }
+
+  private Mono<Answer> attempt(EncodedBatch batch, int attempt, long deadline) {
+    return Mono.defer(() -> {
+      long left = deadline - timer.now(TimeUnit.NANOSECONDS);
+      if (left <= 0) {
+        return Mono.error(new TimeoutException("no time left for the request"));
+      }
+      Duration limit = Duration.ofNanos(Math.min(attemptTimeout.toNanos(), left));
+      return post(batch)
+          .timeout(limit, timer)
+          .onErrorMap(TimeoutException.class, e -> new TimeoutException("no answer within " + limit));
+    })
+        .flatMap(answer -> isRetryableStatus(answer.status())
+            ? Mono.<Answer>error(new RetryableAnswer(answer))
+            : Mono.just(answer))
+        .onErrorResume(e -> retry(batch, attempt, deadline, e));
+  }
+
+  private Mono<Answer> retry(EncodedBatch batch, int attempt, long deadline, Throwable failure) {
+    if (attempt >= MAX_ATTEMPTS || stopped || !isRetryable(failure)) {
+      return Mono.error(failure);
+    }
+    // exponential backoff with jitter, as Reactor's Retry.backoff: base * 2^(k-1), +-50%
+    long base = retryBackoff.toNanos() << (attempt - 1);
+    long backoff = base / 2 + ThreadLocalRandom.current().nextLong(base + 1);
+    if (timer.now(TimeUnit.NANOSECONDS) + backoff >= deadline) {
+      return Mono.error(failure);
+    }
+    return Mono.delay(Duration.ofNanos(backoff), timer).then()
+        .or(stopping.asMono())
+        .then(Mono.defer(() -> attempt(batch, attempt + 1, deadline)));
   }
 
   private Mono<Answer> post(EncodedBatch batch) {
@@ -136,9 +180,9 @@ final class AtlasSender {
     return false;
   }
 
-  private String describe(Throwable e) {
+  private static String describe(Throwable e) {
     if (e instanceof TimeoutException) {
-      return "no answer within " + attemptTimeout;
+      return e.getMessage();
     }
     Throwable root = e;
     for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 10; depth++) {
@@ -151,7 +195,7 @@ final class AtlasSender {
   /** Status and body of an HTTP answer. */
   record Answer(int status, String body) {}
 
-  /** A 429 or 503, as an error so that {@link Retry} sees it. */
+  /** A 429 or 503, as an error so that the retry sees it. */
   private static final class RetryableAnswer extends RuntimeException {
     private final transient Answer answer;
 

@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param numThreads the most requests of one step in flight at once
  * @param shutdownTimeout how long {@link AtlasPublisher#close()} may spend sending the last
  *     completed step and the partial current one
+ * @param sendOffset how long after each step boundary the step is sent, at least 0 and less than
+ *     the step; {@code null} (the default) for an offset of this instance's own within the middle
+ *     80% of the step, see {@link #instanceSendOffset(long, long, String)}
  */
 public record PublisherConfig(
     URI uri,
@@ -29,7 +32,8 @@ public record PublisherConfig(
     Duration connectTimeout,
     Duration readTimeout,
     int numThreads,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration sendOffset) {
 
   /** Default endpoint: the Atlas publish API of a local Atlas, as Spectator's {@code atlas.uri}. */
   public static final URI DEFAULT_URI = URI.create("http://localhost:7101/api/v1/publish");
@@ -86,6 +90,34 @@ public record PublisherConfig(
       throw new IllegalArgumentException("numThreads must be positive, got " + numThreads);
     }
     requirePositive("shutdownTimeout", shutdownTimeout);
+    if (sendOffset != null && (sendOffset.isNegative() || sendOffset.compareTo(step) >= 0)) {
+      throw new IllegalArgumentException("sendOffset must be at least 0 and less than the step (" + step + "), got " + sendOffset);
+    }
+  }
+
+  /** Settings without a pinned send offset: each instance sends at an offset of its own. */
+  public PublisherConfig(URI uri, Format format, Duration step, int batchSize, Duration connectTimeout,
+      Duration readTimeout, int numThreads, Duration shutdownTimeout) {
+    this(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, null);
+  }
+
+  /**
+   * The send offset of an instance that did not pin one, in milliseconds after each step boundary:
+   * where its start ({@code startMillis}, shifted by a hash of its {@code nf.node} when it has one)
+   * falls within the step, mapped linearly onto the middle 80% of the step. Instances that start at
+   * random moments, or that carry distinct {@code nf.node} tags, send spread evenly over that window
+   * rather than all just after the boundary. Spectator's {@code AtlasConfig.initialPollingDelay}
+   * takes the start's position clamped to the same window, which piles the starts that fall in the
+   * last 10% of the step onto one moment; the linear map keeps the spread even.
+   *
+   * @param node the instance's {@code nf.node} tag, or {@code null}
+   */
+  public static long instanceSendOffset(long startMillis, long stepMillis, String node) {
+    // the hash is spread over the long range first: nodes differing in one character are neighbours
+    long shift = node == null ? 0 : node.hashCode() * 0x9E3779B97F4A7C15L;
+    long position = Math.floorMod(startMillis + shift, stepMillis);
+    long margin = stepMillis / 10;
+    return margin + position * (stepMillis - 2 * margin) / stepMillis;
   }
 
   /**
@@ -113,27 +145,32 @@ public record PublisherConfig(
 
   /** A copy with another step. */
   public PublisherConfig withStep(Duration newStep) {
-    return new PublisherConfig(uri, format, newStep, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout);
+    return new PublisherConfig(uri, format, newStep, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, sendOffset);
   }
 
   /** A copy with another batch size. */
   public PublisherConfig withBatchSize(int newBatchSize) {
-    return new PublisherConfig(uri, format, step, newBatchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout);
+    return new PublisherConfig(uri, format, step, newBatchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, sendOffset);
   }
 
   /** A copy with other connect and read timeouts. */
   public PublisherConfig withTimeouts(Duration newConnectTimeout, Duration newReadTimeout) {
-    return new PublisherConfig(uri, format, step, batchSize, newConnectTimeout, newReadTimeout, numThreads, shutdownTimeout);
+    return new PublisherConfig(uri, format, step, batchSize, newConnectTimeout, newReadTimeout, numThreads, shutdownTimeout, sendOffset);
   }
 
   /** A copy with another bound on concurrent requests. */
   public PublisherConfig withNumThreads(int newNumThreads) {
-    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, newNumThreads, shutdownTimeout);
+    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, newNumThreads, shutdownTimeout, sendOffset);
   }
 
   /** A copy with another shutdown timeout. */
   public PublisherConfig withShutdownTimeout(Duration newShutdownTimeout) {
-    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, newShutdownTimeout);
+    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, newShutdownTimeout, sendOffset);
+  }
+
+  /** A copy that sends each step {@code newSendOffset} after its boundary; {@code null} for the instance's own offset. */
+  public PublisherConfig withSendOffset(Duration newSendOffset) {
+    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, newSendOffset);
   }
 
   private static Format resolve(Format format, URI uri) {

@@ -66,6 +66,14 @@ final class StepSchedule {
     return Math.max(1, Math.min(MAX_OFFSET_MILLIS, stepMillis / 50));
   }
 
+  /**
+   * Runs {@code task} on the schedule's scheduler after {@code delayMillis}; a task still waiting
+   * when the schedule stops never runs.
+   */
+  Disposable later(Runnable task, long delayMillis) {
+    return scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
   /** Starts the ticks; returns false if already started or stopped. */
   boolean start() {
     lock.lock();

@@ -3,8 +3,10 @@ package io.github.spectatorboot.registry;
 import com.netflix.spectator.api.Id;
 import com.netflix.spectator.api.Measurement;
 import com.netflix.spectator.api.Meter;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Base of the registry's meters: accumulators that recording threads update without a clock or a
@@ -30,6 +32,13 @@ abstract class StepMeter implements Meter {
   boolean pinned;
 
   private volatile boolean expired;
+
+  /** Per thread, the values collected by {@link #measure()}; emptied after each use. */
+  private static final ThreadLocal<StepSnapshot.Builder> MEASURE_BUFFER =
+      ThreadLocal.withInitial(() -> new StepSnapshot.Builder(0, 1, Map.of(), 4));
+
+  /** Made by the first {@link #measure()}; a race makes it twice, which is harmless. */
+  private volatile StatisticIds statisticIds = StatisticIds.NONE;
 
   StepMeter(Id id, StepRegistry owner) {
     this.id = id;
@@ -72,17 +81,67 @@ abstract class StepMeter implements Meter {
   /** Asks the registry for the live meter of this meter's id and type, creating it if needed. */
   abstract Meter lookupLive();
 
-  /** Values of the last completed step, as Spectator measurements stamped with that step's end. */
+  /**
+   * Values of the last completed step, as Spectator measurements stamped with that step's end.
+   * Allocates only the measurements and their list: the ids with their {@code statistic} tag are
+   * made once per meter, and the values are collected in a buffer of the calling thread's.
+   */
   @Override public final Iterable<Measurement> measure() {
-    StepSnapshot.Builder b = new StepSnapshot.Builder(owner.lastPollTimestamp(), owner.stepMillis(), owner.commonTags(), 4);
+    StepSnapshot.Builder b = MEASURE_BUFFER.get();
+    b.clear();
     lastStep(b);
-    StepSnapshot s = b.build();
-    List<Measurement> ms = new ArrayList<>(s.size());
-    for (int i = 0; i < s.size(); i++) {
-      Id mid = s.id(i).withTag(AtlasNames.STATISTIC, s.statistic(i));
-      ms.add(new Measurement(mid, s.timestamp(), s.rate(i)));
+    int n = b.size();
+    if (n == 0) {
+      return List.of();
     }
-    return ms;
+    StatisticIds cached = statisticIds;
+    if (!cached.matches(b)) {
+      cached = new StatisticIds(b, id);
+      statisticIds = cached;
+    }
+    long timestamp = owner.lastPollTimestamp();
+    long stepMillis = owner.stepMillis();
+    Measurement[] ms = new Measurement[n];
+    for (int i = 0; i < n; i++) {
+      double v = b.valueAt(i);
+      ms[i] = new Measurement(cached.ids[i], timestamp, b.isRateAt(i) ? v * 1000.0 / stepMillis : v);
+    }
+    b.clear();
+    return n == 1 ? Collections.singletonList(ms[0]) : Arrays.asList(ms);
+  }
+
+  /** The meter's id with each statistic it reports, in the order its values come. */
+  private static final class StatisticIds {
+    static final StatisticIds NONE = new StatisticIds(new String[0], new Id[0]);
+
+    final String[] statistics;
+    final Id[] ids;
+
+    private StatisticIds(String[] statistics, Id[] ids) {
+      this.statistics = statistics;
+      this.ids = ids;
+    }
+
+    StatisticIds(StepSnapshot.Builder b, Id id) {
+      this(new String[b.size()], new Id[b.size()]);
+      for (int i = 0; i < statistics.length; i++) {
+        statistics[i] = b.statisticAt(i);
+        ids[i] = id.withTag(AtlasNames.STATISTIC, statistics[i]);
+      }
+    }
+
+    boolean matches(StepSnapshot.Builder b) {
+      if (statistics.length != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < statistics.length; i++) {
+        String s = b.statisticAt(i);
+        if (statistics[i] != s && !statistics[i].equals(s)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** Writes the values of the last completed step into {@code out}. */

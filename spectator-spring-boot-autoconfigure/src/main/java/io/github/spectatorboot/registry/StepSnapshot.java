@@ -14,22 +14,26 @@ import java.util.Map;
  * rate per second (what the Atlas publish API wants), so encoders only format. Values are kept in
  * parallel arrays rather than as objects so that a snapshot of hundreds of thousands of
  * measurements costs a few arrays; {@link #measurements()} gives a list view for readers that
- * prefer records.
+ * prefer records. The arrays are pages of {@value #PAGE_SIZE} entries (at most 32 KB each), so
+ * that a large snapshot never needs one of G1's humongous regions, and growing it copies nothing.
  */
 public final class StepSnapshot {
 
   private static final int RATE_FLAG = 0x10;
   private static final int TYPE_MASK = 0x0F;
   private static final MeterType[] TYPES = MeterType.values();
+  private static final int PAGE_BITS = 12;
+  private static final int PAGE_SIZE = 1 << PAGE_BITS;
+  private static final int PAGE_MASK = PAGE_SIZE - 1;
 
   private final long timestamp;
   private final long stepMillis;
   private final Map<String, String> commonTags;
   private final int size;
-  private final Id[] ids;
-  private final String[] statistics;
-  private final double[] values;
-  private final byte[] kinds;
+  private final Id[][] ids;
+  private final String[][] statistics;
+  private final double[][] values;
+  private final byte[][] kinds;
 
   private StepSnapshot(Builder b) {
     this.timestamp = b.timestamp;
@@ -75,43 +79,44 @@ public final class StepSnapshot {
   /** Id of measurement {@code i}; its own {@code statistic} tag, if any, is replaced by {@link #statistic(int)}. */
   public Id id(int i) {
     checkIndex(i);
-    return ids[i];
+    return ids[i >>> PAGE_BITS][i & PAGE_MASK];
   }
 
   /** Statistic of measurement {@code i}, for example {@code count}, {@code totalTime} or {@code max}. */
   public String statistic(int i) {
     checkIndex(i);
-    return statistics[i];
+    return statistics[i >>> PAGE_BITS][i & PAGE_MASK];
   }
 
   /** Kind of meter measurement {@code i} came from. */
   public MeterType type(int i) {
     checkIndex(i);
-    return TYPES[kinds[i] & TYPE_MASK];
+    return TYPES[kinds[i >>> PAGE_BITS][i & PAGE_MASK] & TYPE_MASK];
   }
 
   /** Whether measurement {@code i} is a rate ({@code atlas.dstype=rate}) rather than a gauge. */
   public boolean isRate(int i) {
     checkIndex(i);
-    return (kinds[i] & RATE_FLAG) != 0;
+    return (kinds[i >>> PAGE_BITS][i & PAGE_MASK] & RATE_FLAG) != 0;
   }
 
   /** Value of measurement {@code i} for the step: the amount accumulated, or the gauge value. */
   public double delta(int i) {
     checkIndex(i);
-    return values[i];
+    return values[i >>> PAGE_BITS][i & PAGE_MASK];
   }
 
   /** Value of measurement {@code i} as a rate per second for counting statistics, as is for gauges. */
   public double rate(int i) {
     // divided by the step in seconds, as Spectator's StepDouble.pollAsRate: multiplying by 1000
     // first would turn a delta above Double.MAX_VALUE / 1000 into an infinite rate
-    return isRate(i) ? values[i] / (stepMillis / 1000.0) : values[i];
+    double v = delta(i);
+    return isRate(i) ? v / (stepMillis / 1000.0) : v;
   }
 
   /** Measurement {@code i} as a record. */
   public StepMeasurement get(int i) {
-    return new StepMeasurement(ids[i], statistic(i), type(i), delta(i), rate(i), isRate(i));
+    return new StepMeasurement(id(i), statistic(i), type(i), delta(i), rate(i), isRate(i));
   }
 
   /** A read-only list view of the measurements. */
@@ -144,20 +149,23 @@ public final class StepSnapshot {
     private final long stepMillis;
     private final Map<String, String> commonTags;
     private int size;
-    private Id[] ids;
-    private String[] statistics;
-    private double[] values;
-    private byte[] kinds;
+    private Id[][] ids;
+    private String[][] statistics;
+    private double[][] values;
+    private byte[][] kinds;
 
     Builder(long timestamp, long stepMillis, Map<String, String> commonTags, int expected) {
       this.timestamp = timestamp;
       this.stepMillis = stepMillis;
       this.commonTags = commonTags;
-      int capacity = Math.max(16, expected);
-      this.ids = new Id[capacity];
-      this.statistics = new String[capacity];
-      this.values = new double[capacity];
-      this.kinds = new byte[capacity];
+      // the first page holds small snapshots (and measure()'s few values) in little more than they need
+      int first = Math.max(4, Math.min(PAGE_SIZE, expected));
+      int pages = Math.max(1, (expected + PAGE_SIZE - 1) >>> PAGE_BITS);
+      this.ids = new Id[pages][];
+      this.statistics = new String[pages][];
+      this.values = new double[pages][];
+      this.kinds = new byte[pages][];
+      addPage(0, first);
     }
 
     /** Adds one value; NaN and infinite values are never reported, so they are dropped here. */
@@ -165,13 +173,28 @@ public final class StepSnapshot {
       if (!Double.isFinite(value)) {
         return;
       }
-      if (size == ids.length) {
-        grow();
+      int page = size >>> PAGE_BITS;
+      int slot = size & PAGE_MASK;
+      if (page == ids.length) {
+        int pages = ids.length * 2;
+        ids = Arrays.copyOf(ids, pages);
+        statistics = Arrays.copyOf(statistics, pages);
+        values = Arrays.copyOf(values, pages);
+        kinds = Arrays.copyOf(kinds, pages);
       }
-      ids[size] = id;
-      statistics[size] = statistic;
-      values[size] = value;
-      kinds[size] = (byte) (type.ordinal() | (rate ? RATE_FLAG : 0));
+      if (ids[page] == null) {
+        addPage(page, PAGE_SIZE);
+      } else if (slot == ids[page].length) {
+        // only the first page starts short
+        ids[page] = Arrays.copyOf(ids[page], PAGE_SIZE);
+        statistics[page] = Arrays.copyOf(statistics[page], PAGE_SIZE);
+        values[page] = Arrays.copyOf(values[page], PAGE_SIZE);
+        kinds[page] = Arrays.copyOf(kinds[page], PAGE_SIZE);
+      }
+      ids[page][slot] = id;
+      statistics[page][slot] = statistic;
+      values[page][slot] = value;
+      kinds[page][slot] = (byte) (type.ordinal() | (rate ? RATE_FLAG : 0));
       size++;
     }
 
@@ -179,16 +202,35 @@ public final class StepSnapshot {
       return size;
     }
 
-    StepSnapshot build() {
-      return new StepSnapshot(this);
+    /** Forgets the values added, keeping the pages; for a builder reused by one thread. */
+    void clear() {
+      for (int i = 0; i < size; i++) {
+        ids[i >>> PAGE_BITS][i & PAGE_MASK] = null;
+      }
+      size = 0;
     }
 
-    private void grow() {
-      int capacity = ids.length * 2;
-      ids = Arrays.copyOf(ids, capacity);
-      statistics = Arrays.copyOf(statistics, capacity);
-      values = Arrays.copyOf(values, capacity);
-      kinds = Arrays.copyOf(kinds, capacity);
+    String statisticAt(int i) {
+      return statistics[i >>> PAGE_BITS][i & PAGE_MASK];
+    }
+
+    boolean isRateAt(int i) {
+      return (kinds[i >>> PAGE_BITS][i & PAGE_MASK] & RATE_FLAG) != 0;
+    }
+
+    double valueAt(int i) {
+      return values[i >>> PAGE_BITS][i & PAGE_MASK];
+    }
+
+    private void addPage(int page, int capacity) {
+      ids[page] = new Id[capacity];
+      statistics[page] = new String[capacity];
+      values[page] = new double[capacity];
+      kinds[page] = new byte[capacity];
+    }
+
+    StepSnapshot build() {
+      return new StepSnapshot(this);
     }
   }
 }

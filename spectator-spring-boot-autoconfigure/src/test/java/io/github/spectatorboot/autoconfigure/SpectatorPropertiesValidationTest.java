@@ -46,6 +46,8 @@ class SpectatorPropertiesValidationTest {
       "spectator.common-tags.x | y | 2 to 60",
       "spectator.history.steps | -1 | spectator.history.steps",
       "spectator.history.max-series | -1 | spectator.history.max-series",
+      "spectator.publish.send-offset | 1m | spectator.publish.send-offset",
+      "spectator.publish.send-offset | -1s | less than the step",
   })
   void aBadValueStopsStartUpWithAMessageNamingThePropertyAndTheFix(String property, String value, String expected) {
     runner.withPropertyValues(property + "=" + value).run(context -> {

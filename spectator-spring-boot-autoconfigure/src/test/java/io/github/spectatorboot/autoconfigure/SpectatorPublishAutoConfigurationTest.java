@@ -39,6 +39,18 @@ class SpectatorPublishAutoConfigurationTest {
   }
 
   @Test
+  void aPinnedSendOffsetReachesThePublisher() {
+    runner.withPropertyValues("spectator.publish.send-offset=42s").run(context ->
+        assertThat(context.getBean(AtlasPublisher.class).sendOffset()).isEqualTo(java.time.Duration.ofSeconds(42)));
+  }
+
+  @Test
+  void withoutAPinnedSendOffsetThePublisherSendsWithinTheMiddleOfTheStep() {
+    runner.run(context -> assertThat(context.getBean(AtlasPublisher.class).sendOffset())
+        .isBetween(java.time.Duration.ofSeconds(6), java.time.Duration.ofSeconds(54)));
+  }
+
+  @Test
   void picksTheAggregatorFormatFromTheUri() {
     runner.withPropertyValues("spectator.uri=http://127.0.0.1:1/api/v4/update").run(context ->
         assertThat(context.getBean(AtlasPublisher.class).format()).isEqualTo(PublisherConfig.Format.AGGREGATOR));

@@ -7,9 +7,6 @@ import static io.github.spectatorboot.publish.PublisherFixture.soon;
 
 import io.github.spectatorboot.publish.PublisherConfig.Format;
 import io.github.spectatorboot.registry.StepSnapshot;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -62,12 +59,9 @@ class AtlasPublisherFaultsTest {
   }
 
   @Test
-  void backendRefusingConnectionsDropsTheStepAsOtherAndRecoversWhenItComesBack() throws IOException {
-    int port;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      port = free.getLocalPort();
-    }
-    URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/publish");
+  void backendRefusingConnectionsDropsTheStepAsOtherAndRecoversWhenItComesBack() {
+    URI uri = ScriptedBackend.refusingUri("/api/v1/publish");
+    int port = uri.getPort();
     try (PublisherFixture f = new PublisherFixture(uri, Format.PUBLISH, same())) {
       f.publisher.start();
       record(f);

@@ -14,13 +14,15 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.awaitility.core.ConditionFactory;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * A publisher whose schedule runs on virtual time, talking over real HTTP to a backend on
  * 127.0.0.1: the test advances the schedule one step at a time on its own thread, while requests,
- * timeouts and retries run for real (with a 10 ms retry backoff).
+ * timeouts and retries run for real (with a 10 ms retry backoff). Steps are sent right after
+ * their poll (a send offset of 0) unless the test's customizer pins another one.
  */
 final class PublisherFixture implements AutoCloseable {
 
@@ -41,15 +43,21 @@ final class PublisherFixture implements AutoCloseable {
   }
 
   PublisherFixture(URI uri, PublisherConfig.Format format, Duration step, UnaryOperator<PublisherConfig> customize) {
+    this(uri, format, step, customize, Duration.ofMillis(10), Schedulers.parallel());
+  }
+
+  /** With the retry backoff and the scheduler that backoffs and attempt timeouts wait on given. */
+  PublisherFixture(URI uri, PublisherConfig.Format format, Duration step, UnaryOperator<PublisherConfig> customize,
+      Duration retryBackoff, Scheduler timer) {
     this.stepMillis = step.toMillis();
     // half way through a step: each advanceOneStep() crosses exactly one boundary and its tick
     ticks.advanceTimeTo(Instant.ofEpochMilli(START + stepMillis / 2));
     this.registry = new StepRegistry(clock,
         new StepRegistryConfig(step, Duration.ofMinutes(15), 100_000, Map.of("nf.app", "test")));
+    // sent right after the poll unless a test asks otherwise: most tests are about what is sent
     this.config = customize.apply(new PublisherConfig(uri, format, step, 10_000,
-        Duration.ofMillis(500), Duration.ofMillis(500), 2, Duration.ofSeconds(3)));
-    this.publisher = new AtlasPublisher(registry, config, WebClient.builder(), ticks, Duration.ofMillis(10),
-        Schedulers.parallel());
+        Duration.ofMillis(500), Duration.ofMillis(500), 2, Duration.ofSeconds(3), Duration.ZERO));
+    this.publisher = new AtlasPublisher(registry, config, WebClient.builder(), ticks, retryBackoff, timer);
     this.lastSeenStep = registry.lastPollTimestamp();
   }
 

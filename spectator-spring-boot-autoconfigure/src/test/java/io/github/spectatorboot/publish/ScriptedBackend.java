@@ -49,6 +49,15 @@ final class ScriptedBackend extends Dispatcher implements AutoCloseable {
     }
   }
 
+  /** A URI on 127.0.0.1 whose port was free a moment ago: connections to it are refused. */
+  static URI refusingUri(String path) {
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return URI.create("http://127.0.0.1:" + free.getLocalPort() + path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   URI uri(String path) {
     return server.url(path).uri();
   }
