@@ -40,6 +40,22 @@ final class IpcMeters {
     return all;
   }
 
+  /** What {@code after} counted beyond {@code before}, tag sets without new counts left out. */
+  static Map<Map<String, String>, Long> delta(Map<Map<String, String>, Long> before, Map<Map<String, String>, Long> after) {
+    Map<Map<String, String>, Long> delta = new LinkedHashMap<>();
+    after.forEach((tags, n) -> {
+      long d = n - before.getOrDefault(tags, 0L);
+      if (d != 0) {
+        delta.put(tags, d);
+      }
+    });
+    return delta;
+  }
+
+  static long sum(Map<Map<String, String>, Long> counts) {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** Total over all tag sets of one owner. */
   static long total(Registry registry, String name, String owner) {
     return counts(registry, name, owner).values().stream().mapToLong(Long::longValue).sum();
