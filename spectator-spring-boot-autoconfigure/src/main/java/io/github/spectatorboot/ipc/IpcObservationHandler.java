@@ -49,6 +49,7 @@ public abstract class IpcObservationHandler<C extends Observation.Context> imple
 
   private final IpcLogger logger;
   private final String owner;
+  private final boolean server;
   private final Counter failures;
   private final AtomicBoolean warned = new AtomicBoolean();
 
@@ -56,16 +57,18 @@ public abstract class IpcObservationHandler<C extends Observation.Context> imple
    * @param registry where failures of the instrumentation itself are counted
    * @param logger the logger whose entries record the metrics; one for the whole application
    * @param owner value of {@code owner}: the Spring module that runs the observed exchange
+   * @param server whether this handler records the server side ({@code ipc.server.*}) or the client side
    */
-  protected IpcObservationHandler(Registry registry, IpcLogger logger, String owner) {
+  IpcObservationHandler(Registry registry, IpcLogger logger, String owner, boolean server) {
     this.logger = logger;
     this.owner = owner;
+    this.server = server;
     this.failures = registry.counter("spectator.ipc.failures", "owner", owner);
   }
 
   @Override public final void onStart(C context) {
     try {
-      IpcLogEntry entry = isServer() ? logger.createServerEntry() : logger.createClientEntry();
+      IpcLogEntry entry = server ? logger.createServerEntry() : logger.createClientEntry();
       entry.withOwner(owner);
       started(context, entry);
       context.put(IpcLogEntry.class, entry.markStart());
@@ -89,9 +92,6 @@ public abstract class IpcObservationHandler<C extends Observation.Context> imple
       failed(e);
     }
   }
-
-  /** Whether this handler records the server side ({@code ipc.server.*}) or the client side. */
-  abstract boolean isServer();
 
   /** Fills in what is known when the exchange starts: the method, request headers. */
   abstract void started(C context, IpcLogEntry entry);

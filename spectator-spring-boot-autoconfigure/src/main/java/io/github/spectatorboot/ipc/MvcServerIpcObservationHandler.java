@@ -19,15 +19,11 @@ public final class MvcServerIpcObservationHandler extends IpcObservationHandler<
   public static final String OWNER = "spring-webmvc";
 
   public MvcServerIpcObservationHandler(Registry registry, IpcLogger logger) {
-    super(registry, logger, OWNER);
+    super(registry, logger, OWNER, true);
   }
 
   @Override public boolean supportsContext(Observation.Context context) {
     return context instanceof ServerRequestObservationContext;
-  }
-
-  @Override boolean isServer() {
-    return true;
   }
 
   @Override void started(ServerRequestObservationContext context, IpcLogEntry entry) {

@@ -19,13 +19,11 @@ import org.springframework.web.client.ResourceAccessException;
  * has an observation registry (those built from Spring Boot's builders), one entry per exchange:
  * connection failures and timeouts included. Sends the application's identity as Netflix headers.
  */
-public final class RestClientIpcObservationHandler extends IpcObservationHandler<ClientRequestObservationContext> {
+public final class RestClientIpcObservationHandler
+    extends ClientIpcObservationHandler<ClientHttpRequest, ClientRequestObservationContext> {
 
   /** Value of {@code owner}: the Spring module of {@code RestClient} and {@code RestTemplate}. */
   public static final String OWNER = "spring-web";
-
-  private final String[] identity;
-  private final Predicate<URI> excluded;
 
   /**
    * @param commonTags the application's common tags, whose {@code nf.*} identity is sent as Netflix headers
@@ -33,17 +31,11 @@ public final class RestClientIpcObservationHandler extends IpcObservationHandler
    */
   public RestClientIpcObservationHandler(Registry registry, IpcLogger logger, Map<String, String> commonTags,
       Predicate<URI> excluded) {
-    super(registry, logger, OWNER);
-    this.identity = NetflixHeaderNames.identity(commonTags);
-    this.excluded = excluded;
+    super(registry, logger, OWNER, commonTags, excluded);
   }
 
   @Override public boolean supportsContext(Observation.Context context) {
     return context instanceof ClientRequestObservationContext;
-  }
-
-  @Override boolean isServer() {
-    return false;
   }
 
   @Override void started(ClientRequestObservationContext context, IpcLogEntry entry) {
@@ -52,14 +44,12 @@ public final class RestClientIpcObservationHandler extends IpcObservationHandler
       return;
     }
     entry.withHttpMethod(request.getMethod().name());
-    for (int i = 0; i < identity.length; i += 2) {
-      context.getSetter().set(request, identity[i], identity[i + 1]);
-    }
+    sendIdentity(context);
   }
 
   @Override boolean stopped(ClientRequestObservationContext context, IpcLogEntry entry) {
     ClientHttpRequest request = context.getCarrier();
-    if (request != null && excluded.test(request.getURI())) {
+    if (request != null && excluded(request.getURI())) {
       return false;
     }
     ClientHttpResponse response = context.getResponse();

@@ -19,13 +19,11 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * {@code retry} subscribes again and so makes a new exchange. Connection failures, timeouts and
  * cancelled calls are included. Sends the application's identity as Netflix headers.
  */
-public final class WebClientIpcObservationHandler extends IpcObservationHandler<ClientRequestObservationContext> {
+public final class WebClientIpcObservationHandler
+    extends ClientIpcObservationHandler<ClientRequest.Builder, ClientRequestObservationContext> {
 
   /** Value of {@code owner}: the Spring module of {@code WebClient}. */
   public static final String OWNER = "spring-webflux";
-
-  private final String[] identity;
-  private final Predicate<URI> excluded;
 
   /**
    * @param commonTags the application's common tags, whose {@code nf.*} identity is sent as Netflix headers
@@ -33,34 +31,22 @@ public final class WebClientIpcObservationHandler extends IpcObservationHandler<
    */
   public WebClientIpcObservationHandler(Registry registry, IpcLogger logger, Map<String, String> commonTags,
       Predicate<URI> excluded) {
-    super(registry, logger, OWNER);
-    this.identity = NetflixHeaderNames.identity(commonTags);
-    this.excluded = excluded;
+    super(registry, logger, OWNER, commonTags, excluded);
   }
 
   @Override public boolean supportsContext(Observation.Context context) {
     return context instanceof ClientRequestObservationContext;
   }
 
-  @Override boolean isServer() {
-    return false;
-  }
-
   @Override void started(ClientRequestObservationContext context, IpcLogEntry entry) {
     // the request is built after the observation starts: headers go to its builder
-    ClientRequest.Builder builder = context.getCarrier();
-    if (builder == null) {
-      return;
-    }
-    for (int i = 0; i < identity.length; i += 2) {
-      context.getSetter().set(builder, identity[i], identity[i + 1]);
-    }
+    sendIdentity(context);
   }
 
   @Override boolean stopped(ClientRequestObservationContext context, IpcLogEntry entry) {
     ClientRequest request = context.getRequest();
     if (request != null) {
-      if (excluded.test(request.url())) {
+      if (excluded(request.url())) {
         return false;
       }
       entry.withHttpMethod(request.method().name());

@@ -21,15 +21,11 @@ public final class WebFluxServerIpcObservationHandler
   public static final String OWNER = "spring-webflux";
 
   public WebFluxServerIpcObservationHandler(Registry registry, IpcLogger logger) {
-    super(registry, logger, OWNER);
+    super(registry, logger, OWNER, true);
   }
 
   @Override public boolean supportsContext(Observation.Context context) {
     return context instanceof ServerRequestObservationContext;
-  }
-
-  @Override boolean isServer() {
-    return true;
   }
 
   @Override void started(ServerRequestObservationContext context, IpcLogEntry entry) {
