@@ -38,7 +38,8 @@ public final class WebFluxServerIpcObservationHandler
   @Override boolean stopped(ServerRequestObservationContext context, IpcLogEntry entry) {
     ServerHttpResponse response = context.getResponse();
     HttpStatusCode status = response == null ? null : response.getStatusCode();
-    served(entry, context.getPathPattern(), status == null ? 0 : status.value(), context.getError(),
+    // a response whose status nobody set goes out as 200
+    served(entry, context.getPathPattern(), status == null ? 200 : status.value(), context.getError(),
         context.isConnectionAborted());
     return true;
   }
