@@ -201,7 +201,10 @@ class EndToEndTest {
     client.post().uri("/orders").bodyValue(" ").exchange().expectStatus().isBadRequest();
 
     Predicate<AtlasTestServer.Datapoint> placedCount = named("orders.placed", "statistic", "count", "exception", "none");
-    await().atMost(Duration.ofSeconds(15)).until(() -> sum(placedCount, false) == placed);
+    // the rejected order may land a step after the placed ones: wait for every delta
+    await().atMost(Duration.ofSeconds(15)).until(() -> sum(placedCount, false) == placed
+        && sum(named("orders.attempts", "result", "failure"), false) == 1
+        && sum(named("orders.payloadSize", "statistic", "totalAmount"), false) == placed * 6 + 1);
 
     assertThat(atlas.paths()).allMatch(p -> p.equals("/api/v4/update"));
     assertThat(atlas.accepted()).filteredOn(placedCount).allMatch(d -> d.op() == 0);

@@ -13,9 +13,11 @@ import java.lang.annotation.Target;
  * {@code failure} or {@code cancelled}) and {@code exception} (the simple class name of what was
  * thrown, {@code none} on success, {@code cancelled} for a cancelled subscription or stage).
  *
- * <p>A method's own annotation wins over its class's. The annotation works through a Spring AOP
- * proxy, so it must sit on the bean's class or on one of its methods (not only on an interface),
- * and calls from within the same bean or to private methods are not counted.
+ * <p>It is found where Spring finds {@code @Transactional}: on the bean's method, on a method it
+ * overrides or implements (in a superclass or an interface), on the bean's class, or on a
+ * superclass or interface of it; a method's annotation wins over a class's. The annotation works
+ * through a Spring AOP proxy, so calls from within the same bean or to private methods are not
+ * counted.
  *
  * <p>A call is counted when it ends: a synchronous method when it returns or throws, a method
  * returning a {@code CompletionStage} when the stage completes, a method returning a Reactor

@@ -11,9 +11,11 @@ import java.lang.annotation.Target;
  * Times every call of the annotated method, or of every method of the annotated class, with a
  * Spectator timer tagged {@code class}, {@code method} and {@code exception}.
  *
- * <p>A method's own annotation wins over its class's. The annotation works through a Spring AOP
- * proxy, so it must sit on the bean's class or on one of its methods (not only on an interface),
- * and calls from within the same bean or to private methods are not timed.
+ * <p>It is found where Spring finds {@code @Transactional}: on the bean's method, on a method it
+ * overrides or implements (in a superclass or an interface), on the bean's class, or on a
+ * superclass or interface of it; a method's annotation wins over a class's. The annotation works
+ * through a Spring AOP proxy, so calls from within the same bean or to private methods are not
+ * timed.
  *
  * <p>What a call records: a synchronous method, the time from the call to its return or throw; a
  * method returning a {@code CompletionStage}, until the stage completes; a method returning a

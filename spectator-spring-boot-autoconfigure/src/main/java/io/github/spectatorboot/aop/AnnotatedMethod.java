@@ -3,24 +3,31 @@ package io.github.spectatorboot.aop;
 import io.github.spectatorboot.annotation.Counted;
 import io.github.spectatorboot.annotation.Timed;
 import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.StringJoiner;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.core.annotation.RepeatableContainers;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * A bean method and the meter annotation that applies to it: the method's own, else the bean
- * class's (inherited ones included), else that of the class declaring the method.
+ * A bean method and the meter annotation that applies to it, found as Spring finds
+ * {@code @Transactional}: the method's own, else that of a method it overrides or implements (in
+ * a superclass or an interface), else the bean class's (its superclasses' and interfaces'
+ * included), else that of the class declaring the method.
  *
  * @param beanClass the user class of the bean (not a CGLIB subclass)
  * @param method the method as declared on or inherited by {@code beanClass}, bridges resolved
  * @param annotation the annotation that applies
- * @param annotatedClass the class carrying the annotation, or {@code null} when it is the method's own
+ * @param source where the annotation sits: {@code method}, a method it overrides or implements, or a class or interface
  */
-record AnnotatedMethod<A extends Annotation>(Class<?> beanClass, Method method, A annotation, Class<?> annotatedClass) {
+record AnnotatedMethod<A extends Annotation>(Class<?> beanClass, Method method, A annotation, AnnotatedElement source) {
 
   /** The annotations the aspects read. */
   static final List<Class<? extends Annotation>> METER_ANNOTATIONS = List.of(Timed.class, Counted.class);
@@ -78,7 +85,8 @@ record AnnotatedMethod<A extends Annotation>(Class<?> beanClass, Method method, 
 
   /**
    * The annotation of {@code type} that applies when {@code invoked} is called on an instance of
-   * {@code targetClass}, or {@code null} when there is none.
+   * {@code targetClass}, or {@code null} when there is none. Only annotations declared as such
+   * count, not meta-annotations.
    *
    * @param invoked the method the proxy was called with; an interface method for JDK proxies
    * @param targetClass the class of the proxied object
@@ -86,30 +94,41 @@ record AnnotatedMethod<A extends Annotation>(Class<?> beanClass, Method method, 
   static <A extends Annotation> AnnotatedMethod<A> find(Method invoked, Class<?> targetClass, Class<A> type) {
     Class<?> beanClass = ClassUtils.getUserClass(targetClass);
     Method method = AopUtils.getMostSpecificMethod(invoked, beanClass);
-    A own = method.getAnnotation(type);
-    if (own != null) {
-      return new AnnotatedMethod<>(beanClass, method, own, null);
+    MergedAnnotation<A> found = declared(method, type);
+    if (!found.isPresent()) {
+      found = declared(beanClass, type);
     }
-    Class<?> annotated = declaringAnnotation(beanClass, type);
-    if (annotated == null) {
-      annotated = declaringAnnotation(method.getDeclaringClass(), type);
+    if (!found.isPresent()) {
+      found = declared(method.getDeclaringClass(), type);
     }
-    return annotated == null ? null : new AnnotatedMethod<>(beanClass, method, annotated.getAnnotation(type), annotated);
+    if (!found.isPresent()) {
+      return null;
+    }
+    return new AnnotatedMethod<>(beanClass, method, found.synthesize(), (AnnotatedElement) found.getSource());
   }
 
-  /** {@code type} itself or its nearest superclass that declares the annotation, as {@code @Inherited} finds it. */
-  private static Class<?> declaringAnnotation(Class<?> type, Class<? extends Annotation> annotation) {
-    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-      if (c.getDeclaredAnnotation(annotation) != null) {
-        return c;
-      }
-    }
-    return null;
+  /** The nearest annotation declared on {@code element} or on what it overrides, implements or extends. */
+  private static <A extends Annotation> MergedAnnotation<A> declared(AnnotatedElement element, Class<A> type) {
+    return MergedAnnotations.from(element, SearchStrategy.TYPE_HIERARCHY, RepeatableContainers.none())
+        .get(type, MergedAnnotation::isDirectlyPresent);
   }
 
-  /** Whether the annotation is the method's own rather than its class's. */
+  /** Whether the annotation sits on the method or a method it overrides, rather than on a class. */
   boolean onMethod() {
-    return annotatedClass == null;
+    return source instanceof Method;
+  }
+
+  /**
+   * Where the annotation sits when that is not {@code method} itself, for messages:
+   * {@code " (annotation on com.example.Orders#place(Order))"} or
+   * {@code " (annotation on class com.example.Orders)"}; empty when it is the method's own.
+   */
+  String describeSource() {
+    if (source instanceof Method m) {
+      return m.equals(method) ? "" : " (annotation on " + describe(m.getDeclaringClass(), m) + ")";
+    }
+    Class<?> c = (Class<?>) source;
+    return " (annotation on " + (c.isInterface() ? "interface " : "class ") + c.getName() + ")";
   }
 
   /** Value of the {@code class} tag: the class name without its package, nested classes joined by a dot. */
@@ -124,10 +143,14 @@ record AnnotatedMethod<A extends Annotation>(Class<?> beanClass, Method method, 
 
   /** The method for messages: {@code com.example.Orders#place(Order, int)}. */
   String describe() {
+    return describe(beanClass, method);
+  }
+
+  private static String describe(Class<?> type, Method method) {
     StringJoiner parameters = new StringJoiner(", ", "(", ")");
     for (Class<?> p : method.getParameterTypes()) {
       parameters.add(p.getSimpleName());
     }
-    return beanClass.getName() + "#" + method.getName() + parameters;
+    return type.getName() + "#" + method.getName() + parameters;
   }
 }

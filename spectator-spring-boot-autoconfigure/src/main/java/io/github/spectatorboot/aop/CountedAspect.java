@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts the calls of methods of beans annotated with {@link Counted @Counted}, on the method or
- * on the class.
+ * Counts the calls of methods of beans annotated with {@link Counted @Counted}: on the method, on a
+ * method it overrides or implements (in a superclass or an interface), or on a class or interface
+ * of the bean.
  *
  * <p>Each call is counted once, when it ends, in a counter named by the annotation (default
  * {@value Counted#DEFAULT_NAME}) and tagged {@code class} (the bean class's short name),

@@ -6,6 +6,7 @@ package io.github.spectatorboot.aop;
  */
 public class InvalidMeterAnnotationException extends IllegalStateException {
 
+  private final String annotation;
   private final String annotatedElement;
   private final String attribute;
   private final String problem;
@@ -23,10 +24,16 @@ public class InvalidMeterAnnotationException extends IllegalStateException {
   public InvalidMeterAnnotationException(
       String annotation, String annotatedElement, String attribute, String problem, String fix) {
     super("Invalid @" + annotation + " on " + annotatedElement + ": " + problem + ". Fix: " + fix + ".");
+    this.annotation = annotation;
     this.annotatedElement = annotatedElement;
     this.attribute = attribute;
     this.problem = problem;
     this.fix = fix;
+  }
+
+  /** The annotation's simple name, for example {@code Timed}. */
+  public String annotation() {
+    return annotation;
   }
 
   /** The annotated method as {@code class#method(parameter types)}, or the annotated class. */

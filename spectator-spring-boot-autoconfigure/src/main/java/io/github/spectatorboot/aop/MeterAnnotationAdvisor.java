@@ -79,7 +79,7 @@ abstract class MeterAnnotationAdvisor<A extends Annotation> implements PointcutA
     try {
       AnnotatedMethod<A> annotated = AnnotatedMethod.find(method, targetClass, type);
       if (annotated == null) {
-        // matched through an annotation this aspect does not read (an interface's)
+        // the pointcut matched it for another target class; nothing applies to this one
         return MethodRecorder.disabled(targetClass, logger);
       }
       return recorder(annotated, targetClass, logger);

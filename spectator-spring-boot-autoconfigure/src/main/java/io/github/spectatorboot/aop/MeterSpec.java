@@ -234,10 +234,8 @@ record MeterSpec(
     }
 
     InvalidMeterAnnotationException fail(String attribute, String problem, String fix) {
-      String element = method.onMethod()
-          ? method.describe()
-          : method.describe() + " (annotation on class " + method.annotatedClass().getName() + ")";
-      return new InvalidMeterAnnotationException(annotation, element, attribute, problem, fix);
+      return new InvalidMeterAnnotationException(annotation, method.describe() + method.describeSource(), attribute,
+          problem, fix);
     }
 
     private static String characters(int n) {

@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Times the methods of beans annotated with {@link Timed @Timed}, on the method or on the class.
+ * Times the methods of beans annotated with {@link Timed @Timed}: on the method, on a method it
+ * overrides or implements (in a superclass or an interface), or on a class or interface of the bean.
  *
  * <p>Each call is recorded in a timer named by the annotation (default
  * {@value Timed#DEFAULT_NAME}) and tagged {@code class} (the bean class's short name, for example

@@ -19,7 +19,7 @@ public class SpectatorProperties implements InitializingBean {
   /** Default step of the Atlas aggregator, as spectator-py. */
   static final Duration AGGREGATOR_STEP = Duration.ofSeconds(5);
 
-  /** Whether the starter creates a registry and everything around it. */
+  /** Whether the starter records and publishes; when false, beans that inject a Registry get Spectator's NoopRegistry, which records nothing. */
   private boolean enabled = true;
 
   /** Where to publish; the path /api/v4/update selects the aggregator format unless format says otherwise. */
@@ -28,7 +28,7 @@ public class SpectatorProperties implements InitializingBean {
   /** Wire format: auto (aggregator when the URI path is /api/v4/update, else publish), publish or aggregator. */
   private Format format = Format.AUTO;
 
-  /** Step size, a whole number of seconds; defaults to 1m for the publish API and 5s for the aggregator. */
+  /** Step size, a whole number of seconds; the default depends on the format: 1m for the publish API, 5s for the aggregator (format=aggregator, or format=auto with a URI path of /api/v4/update). */
   private Duration step;
 
   /** Tags added to every measurement, for example nf.app, nf.cluster and nf.node. */

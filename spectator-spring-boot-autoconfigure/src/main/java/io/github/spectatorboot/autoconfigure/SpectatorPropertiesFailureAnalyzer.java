@@ -7,8 +7,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 class SpectatorPropertiesFailureAnalyzer extends AbstractFailureAnalyzer<InvalidSpectatorPropertyException> {
 
   @Override protected FailureAnalysis analyze(Throwable rootFailure, InvalidSpectatorPropertyException cause) {
-    String description = String.format("Invalid value '%s' for property '%s':%n%n    %s.",
-        cause.getValue(), cause.getProperty(), cause.getReason());
+    String description = String.format("Invalid %s '%s' for property '%s':%n%n    %s.", cause.getRejected(),
+        InvalidSpectatorPropertyException.display(cause.getValue()), cause.getProperty(), cause.getReason());
     return new FailureAnalysis(description, cause.getFix(), cause);
   }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 final class SpectatorPropertiesValidator {
 
-  private static final Set<String> NF_KEYS = Set.of("nf.account", "nf.ami", "nf.app", "nf.asg",
+  /** The nf.* tag keys Atlas accepts. */
+  static final Set<String> NF_KEYS = Set.of("nf.account", "nf.ami", "nf.app", "nf.asg",
       "nf.cluster", "nf.container", "nf.country", "nf.country.rollup", "nf.job", "nf.node",
       "nf.process", "nf.region", "nf.shard1", "nf.shard2", "nf.stack", "nf.subnet", "nf.task",
       "nf.vmtype", "nf.vpc", "nf.zone");
@@ -64,25 +65,29 @@ final class SpectatorPropertiesValidator {
   }
 
   private static void validateCommonTag(String key, String value) {
-    String property = "spectator.common-tags." + key;
-    String reason = null;
+    String keyProblem = null;
     if (key.length() < 2 || key.length() > 60) {
-      reason = "Atlas accepts tag keys of 2 to 60 characters";
+      keyProblem = "Atlas accepts tag keys of 2 to 60 characters";
     } else if (!validCharacters(key)) {
-      reason = "Atlas accepts only the characters " + AtlasNames.VALID_TAG_CHARACTERS + " in tag keys";
+      keyProblem = "Atlas accepts only the characters " + AtlasNames.VALID_TAG_CHARACTERS + " in tag keys";
     } else if (key.startsWith("atlas.") || AtlasNames.NAME.equals(key) || AtlasNames.STATISTIC.equals(key)) {
-      reason = "the key '" + key + "' is reserved for Atlas and Spectator";
+      keyProblem = "the key '" + key + "' is reserved for Atlas and Spectator";
     } else if (key.startsWith("nf.") && !NF_KEYS.contains(key)) {
-      reason = "Atlas accepts only these nf.* keys: " + String.join(", ", new java.util.TreeSet<>(NF_KEYS));
-    } else if (value == null || value.isEmpty() || value.length() > 120) {
-      reason = "Atlas accepts tag values of 1 to 120 characters";
-    } else if (!validCharacters(value)) {
-      reason = "Atlas accepts only the characters " + AtlasNames.VALID_TAG_CHARACTERS + " in tag values";
+      keyProblem = "Atlas accepts only these nf.* keys: " + String.join(", ", new java.util.TreeSet<>(NF_KEYS));
     }
-    if (reason != null) {
-      throw new InvalidSpectatorPropertyException(property, value, reason,
-          "Change or remove spectator.common-tags." + key + ": use a key of 2 to 60 and a value of 1 to 120 "
-              + "of the characters " + AtlasNames.VALID_TAG_CHARACTERS + ", for example nf.app: my-service.");
+    String valueProblem = null;
+    if (value == null || value.isEmpty() || value.length() > 120) {
+      valueProblem = "Atlas accepts tag values of 1 to 120 characters";
+    } else if (!validCharacters(value)) {
+      valueProblem = "Atlas accepts only the characters " + AtlasNames.VALID_TAG_CHARACTERS + " in tag values";
+    }
+    if (keyProblem != null || valueProblem != null) {
+      String property = "spectator.common-tags." + key;
+      String fix = "Change or remove spectator.common-tags." + key + ": use a key of 2 to 60 and a value of 1 to 120 "
+          + "of the characters " + AtlasNames.VALID_TAG_CHARACTERS + ", for example nf.app: my-service.";
+      throw keyProblem != null
+          ? new InvalidSpectatorPropertyException(property, "key", key, keyProblem, fix)
+          : new InvalidSpectatorPropertyException(property, value, valueProblem, fix);
     }
   }
 

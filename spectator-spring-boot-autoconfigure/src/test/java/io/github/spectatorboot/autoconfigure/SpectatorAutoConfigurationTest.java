@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.netflix.spectator.api.Clock;
 import com.netflix.spectator.api.DefaultRegistry;
 import com.netflix.spectator.api.ManualClock;
+import com.netflix.spectator.api.NoopRegistry;
 import com.netflix.spectator.api.Registry;
 import com.netflix.spectator.api.Spectator;
 import io.github.spectatorboot.registry.StepRegistry;
@@ -48,10 +49,19 @@ class SpectatorAutoConfigurationTest {
   }
 
   @Test
-  void autoConfigurationCanBeDisabledWithTheMasterSwitch() {
-    runner.withPropertyValues("spectator.enabled=false").run(context ->
-        assertThat(context).doesNotHaveBean(Registry.class).doesNotHaveBean(JvmMetrics.class)
-            .doesNotHaveBean(SpectatorProperties.class));
+  void theMasterSwitchLeavesOnlyANoopRegistry() {
+    runner.withConfiguration(AutoConfigurations.of(SpectatorNoopRegistryAutoConfiguration.class))
+        .withPropertyValues("spectator.enabled=false").run(context -> {
+          assertThat(context).hasSingleBean(Registry.class).doesNotHaveBean(StepRegistry.class)
+              .doesNotHaveBean(JvmMetrics.class).doesNotHaveBean(SpectatorProperties.class);
+          assertThat(context.getBean(Registry.class)).isInstanceOf(NoopRegistry.class);
+        });
+  }
+
+  @Test
+  void theNoopRegistryIsNotCreatedWhileTheStarterIsEnabled() {
+    runner.withConfiguration(AutoConfigurations.of(SpectatorNoopRegistryAutoConfiguration.class)).run(context ->
+        assertThat(context).hasSingleBean(Registry.class).hasSingleBean(StepRegistry.class));
   }
 
   @Test

@@ -65,6 +65,39 @@ class SpectatorPropertiesValidationTest {
   }
 
   @Test
+  void aDurationIsEchoedAsTheUserWroteItNotInIsoForm() {
+    assertThat(description("spectator.step=7ms")).startsWith("Invalid value '7ms' for property 'spectator.step'")
+        .doesNotContain("PT0.007S");
+    runner.withPropertyValues("spectator.step=7ms").run(context ->
+        assertThat(context.getStartupFailure()).rootCause().hasMessageStartingWith("Invalid value '7ms'"));
+    assertThat(description("spectator.shutdown-timeout=-90s"))
+        .startsWith("Invalid value '-90s' for property 'spectator.shutdown-timeout'");
+  }
+
+  @Test
+  void aBadCommonTagKeyIsReportedAsAnInvalidKey() {
+    assertThat(description("spectator.common-tags.x=y"))
+        .startsWith("Invalid key 'x' for property 'spectator.common-tags.x'")
+        .contains("Atlas accepts tag keys of 2 to 60 characters");
+    assertThat(description("spectator.common-tags.nf.color=red"))
+        .startsWith("Invalid key 'nf.color' for property 'spectator.common-tags.nf.color'");
+  }
+
+  @Test
+  void aBadCommonTagValueIsReportedAsAnInvalidValue() {
+    assertThat(description("spectator.common-tags.nf.app=my app"))
+        .startsWith("Invalid value 'my app' for property 'spectator.common-tags.nf.app'");
+  }
+
+  /** The failure analysis's description of a start with {@code property}. */
+  private String description(String property) {
+    String[] description = new String[1];
+    runner.withPropertyValues(property).run(context ->
+        description[0] = new SpectatorPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription());
+    return description[0];
+  }
+
+  @Test
   void validValuesStartTheContext() {
     runner.withPropertyValues("spectator.step=10s", "spectator.batch-size=500", "spectator.common-tags.nf.app=shop",
         "spectator.common-tags.nf.node=i-0123", "spectator.common-tags.team=payments",
