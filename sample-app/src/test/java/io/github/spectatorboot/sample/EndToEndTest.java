@@ -129,6 +129,40 @@ class EndToEndTest {
   }
 
   @Test
+  void servedRequestsArriveAsIpcServerCallsNamedByTheirRouteAndThePublishersOwnCallsDoNot() {
+    start("/api/v1/publish");
+    placeOrders(4);
+    client.post().uri("/orders").bodyValue("").exchange().expectStatus().isBadRequest();
+    client.post().uri("/orders/next").exchange().expectStatus().isOk();
+    client.get().uri("/orders/12345").exchange().expectStatus().isNotFound();
+
+    // drill down by endpoint before the step is published ('/' is not an Atlas character: /orders is _orders)
+    client.get().uri("/actuator/spectator/ipc.server.call?tag=ipc.endpoint:_orders&tag=ipc.status:success")
+        .exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.meters[0].tags['ipc.endpoint']").isEqualTo("_orders")
+        .jsonPath("$.meters[0].tags['owner']").isEqualTo("spring-webflux")
+        .jsonPath("$.availableTags[?(@.tag == 'http.method')].values[0]").isEqualTo("post");
+
+    Predicate<AtlasTestServer.Datapoint> placedCalls = named("ipc.server.call", "statistic", "count",
+        "ipc.endpoint", "_orders", "ipc.status", "success", "ipc.result", "success", "http.method", "post",
+        "http.status", "200", "owner", "spring-webflux");
+    await().atMost(Duration.ofSeconds(15)).until(() -> sum(placedCalls, true) == placed);
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        sum(named("ipc.server.call", "statistic", "count", "ipc.endpoint", "unknown", "http.status", "404"), true) == 1);
+    assertThat(sum(named("ipc.server.call", "statistic", "count", "ipc.endpoint", "_orders", "ipc.status", "bad_request",
+        "ipc.result", "failure", "http.status", "400"), true)).isEqualTo(1);
+    assertThat(sum(named("ipc.server.call", "statistic", "count", "ipc.endpoint", "_orders_next"), true)).isEqualTo(1);
+    assertThat(atlas.accepted()).anyMatch(named("ipc.server.call", "statistic", "percentile", "ipc.endpoint", "_orders"));
+    assertThat(atlas.accepted()).filteredOn(named("ipc.server.call"))
+        .allSatisfy(d -> assertThat(d.tags()).containsEntry("nf.app", "sample").doesNotContainKey("uri"))
+        .noneMatch(d -> d.tags().get("ipc.endpoint").contains("12345"));
+    // the publisher's own requests to Atlas are not client calls of the application; Micrometer's
+    // http.server.requests would measure the same requests again under another name
+    assertThat(atlas.accepted()).noneMatch(named("ipc.client.call")).noneMatch(named("http.server.requests"));
+    assertThat(atlas.violations()).isEmpty();
+  }
+
+  @Test
   void percentileTimerAndReactiveTimerArePublished() {
     start("/api/v1/publish");
     placeOrders(4);

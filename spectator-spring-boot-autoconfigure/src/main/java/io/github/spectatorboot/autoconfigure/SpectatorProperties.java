@@ -61,6 +61,7 @@ public class SpectatorProperties implements InitializingBean {
   private final GlobalRegistry globalRegistry = new GlobalRegistry();
   private final History history = new History();
   private final Micrometer micrometer = new Micrometer();
+  private final Ipc ipc = new Ipc();
 
   /** Wire formats. */
   public enum Format {
@@ -189,6 +190,69 @@ public class SpectatorProperties implements InitializingBean {
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /** Settings of the Netflix IPC metrics, ipc.server.call and ipc.client.call. */
+  public static class Ipc {
+
+    private final Side server = new Side();
+    private final Side client = new Side();
+
+    /** Whether Micrometer's http.server.requests and http.client.requests are published too, besides the IPC metrics that measure the same requests. */
+    private boolean keepMicrometerHttpMetrics = false;
+
+    /** Whether ipc.server.inflight and ipc.client.inflight are recorded (spectator-ext-ipc's spectator.ipc.inflight-metrics-enabled). */
+    private boolean inflightMetricsEnabled = true;
+
+    /** Most distinct values kept per IPC tag key, by key (for example ipc.endpoint: 50); others are folded into one value; spectator-ext-ipc's default is 25. */
+    private Map<String, Integer> cardinalityLimit = new LinkedHashMap<>();
+
+    public Side getServer() {
+      return server;
+    }
+
+    public Side getClient() {
+      return client;
+    }
+
+    public boolean isKeepMicrometerHttpMetrics() {
+      return keepMicrometerHttpMetrics;
+    }
+
+    public void setKeepMicrometerHttpMetrics(boolean keepMicrometerHttpMetrics) {
+      this.keepMicrometerHttpMetrics = keepMicrometerHttpMetrics;
+    }
+
+    public boolean isInflightMetricsEnabled() {
+      return inflightMetricsEnabled;
+    }
+
+    public void setInflightMetricsEnabled(boolean inflightMetricsEnabled) {
+      this.inflightMetricsEnabled = inflightMetricsEnabled;
+    }
+
+    public Map<String, Integer> getCardinalityLimit() {
+      return cardinalityLimit;
+    }
+
+    public void setCardinalityLimit(Map<String, Integer> cardinalityLimit) {
+      this.cardinalityLimit = cardinalityLimit;
+    }
+
+    /** One side of the IPC metrics: the requests the application serves, or those it sends. */
+    public static class Side {
+
+      /** Whether to record this side's IPC metrics (ipc.server.call for requests served, ipc.client.call for requests sent). */
+      private boolean enabled = true;
+
+      public boolean isEnabled() {
+        return enabled;
+      }
+
+      public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+      }
     }
   }
 
@@ -326,5 +390,9 @@ public class SpectatorProperties implements InitializingBean {
 
   public Micrometer getMicrometer() {
     return micrometer;
+  }
+
+  public Ipc getIpc() {
+    return ipc;
   }
 }

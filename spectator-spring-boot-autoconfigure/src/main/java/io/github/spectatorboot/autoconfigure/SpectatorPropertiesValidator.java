@@ -67,6 +67,12 @@ final class SpectatorPropertiesValidator {
     for (Map.Entry<String, String> tag : p.getCommonTags().entrySet()) {
       validateCommonTag(tag.getKey(), tag.getValue());
     }
+    for (Map.Entry<String, Integer> limit : p.getIpc().getCardinalityLimit().entrySet()) {
+      Integer value = limit.getValue();
+      positive("spectator.ipc.cardinality-limit." + limit.getKey(), value == null ? 0 : value,
+          "Set it to the most distinct values to keep for that tag key, such as 25 (spectator-ext-ipc's default), "
+              + "or remove it.");
+    }
   }
 
   private static void validateCommonTag(String key, String value) {

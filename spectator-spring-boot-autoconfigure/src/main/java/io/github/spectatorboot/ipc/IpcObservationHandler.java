@@ -1,0 +1,179 @@
+package io.github.spectatorboot.ipc;
+
+import com.netflix.spectator.api.Counter;
+import com.netflix.spectator.api.Registry;
+import com.netflix.spectator.ipc.IpcLogEntry;
+import com.netflix.spectator.ipc.IpcLogger;
+import com.netflix.spectator.ipc.IpcStatus;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Turns each observation of one kind of Spring HTTP exchange into an {@link IpcLogEntry} of
+ * Spectator's {@link IpcLogger}: the entry starts with the observation and is logged when it
+ * stops, so names, tag keys, value sets and the status mapping are spectator-ext-ipc's own.
+ *
+ * <p>Why an observation handler rather than filters and interceptors of our own: Spring already
+ * observes every server exchange (MVC's {@code ServerHttpObservationFilter}, WebFlux's
+ * {@code HttpWebHandlerAdapter}) and every client exchange of a {@code RestTemplate},
+ * {@code RestClient} or {@code WebClient} built from Boot's builders, and the observation
+ * already knows what a filter would have to work out again: the route template (set by the
+ * handler mapping), the final status after exception handlers and error pages ran, a client
+ * that went away, the end of a streamed response, the URI template of a client call. A filter
+ * of ours would see an exception before the exception handlers turned it into a status, would
+ * need one implementation per stack, and would add its own per-request cost on top of the
+ * observation Boot runs anyway. The benchmark {@code IpcServerBenchmark} measures both.
+ *
+ * <p>Instrumentation never throws into the exchange: a failure is counted in
+ * {@code spectator.ipc.failures} and logged once at WARN, later ones at DEBUG.
+ *
+ * @param <C> the observation context this handler reads
+ */
+public abstract class IpcObservationHandler<C extends Observation.Context> implements ObservationHandler<C> {
+
+  /** Endpoint of a request that matched no route, or a client call made without a URI template. */
+  public static final String UNKNOWN_ENDPOINT = "unknown";
+
+  /** Pattern of Boot's static resource handler, which matches any path no route took. */
+  private static final String CATCH_ALL = "/**";
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(IpcObservationHandler.class);
+
+  private static final Class<?> NETTY_TIMEOUT = ClassUtils.isPresent("io.netty.handler.timeout.TimeoutException", null)
+      ? ClassUtils.resolveClassName("io.netty.handler.timeout.TimeoutException", null)
+      : null;
+
+  private final IpcLogger logger;
+  private final String owner;
+  private final boolean server;
+  private final Counter failures;
+  private final AtomicBoolean warned = new AtomicBoolean();
+
+  /**
+   * @param registry where failures of the instrumentation itself are counted
+   * @param logger the logger whose entries record the metrics; one for the whole application
+   * @param owner value of {@code owner}: the Spring module that runs the observed exchange
+   * @param server whether this handler records the server side ({@code ipc.server.*}) or the client side
+   */
+  IpcObservationHandler(Registry registry, IpcLogger logger, String owner, boolean server) {
+    this.logger = logger;
+    this.owner = owner;
+    this.server = server;
+    this.failures = registry.counter("spectator.ipc.failures", "owner", owner);
+  }
+
+  @Override public final void onStart(C context) {
+    try {
+      IpcLogEntry entry = server ? logger.createServerEntry() : logger.createClientEntry();
+      entry.withOwner(owner);
+      started(context, entry);
+      context.put(IpcLogEntry.class, entry.markStart());
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  @Override public final void onStop(C context) {
+    IpcLogEntry entry = (IpcLogEntry) context.remove(IpcLogEntry.class);
+    if (entry == null) {
+      return;
+    }
+    try {
+      if (!stopped(context, entry)) {
+        // not ours to measure: the entry goes back to the logger without touching a meter
+        entry.disableMetrics();
+      }
+      entry.log();
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  /** Fills in what is known when the exchange starts: the method, request headers. */
+  abstract void started(C context, IpcLogEntry entry);
+
+  /**
+   * Fills in the outcome when the exchange has ended.
+   *
+   * @return false if the exchange is not to be measured after all
+   */
+  abstract boolean stopped(C context, IpcLogEntry entry);
+
+  /**
+   * The outcome of a served request: the route template, else {@link #UNKNOWN_ENDPOINT} (also
+   * for a 404 from the static resource handler, whose {@code /**} matches every path); a
+   * request the client gave up on is {@code cancelled}, without an HTTP status; otherwise the status
+   * the client received decides, and an exception, handled or not, only adds its name as
+   * {@code ipc.status.detail}.
+   */
+  static void served(IpcLogEntry entry, String pathPattern, int httpStatus, Throwable error, boolean cancelled) {
+    boolean routed = pathPattern != null && !(httpStatus == 404 && CATCH_ALL.equals(pathPattern));
+    entry.withEndpoint(routed ? pathPattern : UNKNOWN_ENDPOINT);
+    if (cancelled) {
+      // nothing reached the client: the response's status is only the default
+      entry.withStatus(IpcStatus.cancelled);
+    } else if (httpStatus > 0) {
+      entry.withHttpStatus(httpStatus);
+    }
+    if (error != null) {
+      entry.withException(error);
+    }
+  }
+
+  /**
+   * The outcome of a client call: the path of the URI template, else {@link #UNKNOWN_ENDPOINT}
+   * (never the raw path, which would make a tag value of every id in it); a call given up on is
+   * {@code cancelled}; a response's status decides; without a response the exception does,
+   * through Spectator's own mapping of the I/O exception beneath Spring's wrapper.
+   */
+  static void called(IpcLogEntry entry, String uriTemplate, int httpStatus, Throwable transportError,
+      boolean cancelled) {
+    entry.withEndpoint(uriTemplate != null ? templatePath(uriTemplate) : UNKNOWN_ENDPOINT);
+    if (cancelled) {
+      entry.withStatus(IpcStatus.cancelled);
+    } else if (httpStatus > 0) {
+      entry.withHttpStatus(httpStatus);
+    }
+    if (transportError != null) {
+      if (NETTY_TIMEOUT != null && NETTY_TIMEOUT.isInstance(transportError)) {
+        // Netty's read and write timeouts are not java.util.concurrent.TimeoutExceptions
+        entry.withStatus(IpcStatus.timeout);
+      }
+      entry.withException(transportError);
+    }
+  }
+
+  /**
+   * The path of a URI template: without scheme, authority and query, as Spring's own client
+   * observation convention reduces it ({@code https://host/orders/{id}?x={x}} gives
+   * {@code /orders/{id}}).
+   */
+  static String templatePath(String template) {
+    int start = 0;
+    int scheme = template.indexOf("://");
+    if (scheme >= 0) {
+      int slash = template.indexOf('/', scheme + 3);
+      if (slash < 0) {
+        return "/";
+      }
+      start = slash;
+    }
+    int query = template.indexOf('?', start);
+    int end = query >= 0 ? query : template.length();
+    return start == 0 && end == template.length() ? template : template.substring(start, end);
+  }
+
+  private void failed(RuntimeException e) {
+    failures.increment();
+    if (warned.compareAndSet(false, true)) {
+      LOGGER.warn("Could not record IPC metrics of an HTTP exchange ({}); the exchange is not affected, "
+          + "later problems are logged at DEBUG and counted in spectator.ipc.failures", owner, e);
+    } else {
+      LOGGER.debug("Could not record IPC metrics of an HTTP exchange ({})", owner, e);
+    }
+  }
+}
