@@ -446,8 +446,9 @@ class SpectatorMeterRegistryTest {
     record(counter, timer, summary, 100_000);
     long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
-    // 400,000 updates; a single allocation per update would be megabytes
-    assertThat(allocated).isLessThan(1_024);
+    // 400,000 updates: one allocation per update, 16 bytes at least, would be 6.4 MB; the margin
+    // leaves room for what the JIT or the thread allocate once (1.3 kB seen on one run)
+    assertThat(allocated).isLessThan(64 * 1_024);
   }
 
   private static void record(Counter counter, Timer timer, DistributionSummary summary, int n) {
