@@ -2,6 +2,7 @@ package io.github.spectatorboot.benchmarks;
 
 import com.netflix.spectator.ipc.IpcLogEntry;
 import com.netflix.spectator.ipc.IpcLogger;
+import io.github.spectatorboot.autoconfigure.MeterObservationHandlerWithoutHttp;
 import io.github.spectatorboot.ipc.WebFluxServerIpcObservationHandler;
 import io.github.spectatorboot.registry.StepRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +48,9 @@ import reactor.core.publisher.Mono;
  *       {@code DefaultMeterObservationHandler} recording {@code http.server.requests};
  *   <li>{@code ipc}: the starter's default, our {@link WebFluxServerIpcObservationHandler}
  *       recording {@code ipc.server.call} into a {@link StepRegistry}, Micrometer's handler still
- *       registered but its {@code http.server.requests} denied by the starter's {@link MeterFilter};
+ *       registered, but wrapped as the starter wraps it ({@link MeterObservationHandlerWithoutHttp})
+ *       so that it leaves the HTTP observations alone, and its registry denying
+ *       {@code http.server.requests} through the starter's {@link MeterFilter};
  *   <li>{@code ipcOnly}: our handler alone on the observation registry (Micrometer's handler absent);
  *   <li>{@code ipcWebFilter}: the alternative design, a {@link WebFilter} of our own writing the
  *       same {@link IpcLogEntry} without any observation.
@@ -83,7 +86,10 @@ public class IpcServerBenchmark {
     ipcRegistry = new StepRegistry();
     MeterRegistry denied = new SimpleMeterRegistry();
     denied.config().meterFilter(MeterFilter.denyNameStartsWith("http.server.requests"));
-    ObservationRegistry both = observations(denied);
+    // as the starter configures Boot's handler: it no longer sees the HTTP requests IPC measures
+    ObservationRegistry both = ObservationRegistry.create();
+    both.observationConfig().observationHandler(
+        new MeterObservationHandlerWithoutHttp(new DefaultMeterObservationHandler(denied), true, true));
     both.observationConfig().observationHandler(
         new WebFluxServerIpcObservationHandler(ipcRegistry, new IpcLogger(ipcRegistry)));
     ipc = handler(both);

@@ -9,11 +9,13 @@ import io.github.spectatorboot.ipc.RestClientIpcObservationHandler;
 import io.github.spectatorboot.ipc.WebClientIpcObservationHandler;
 import io.github.spectatorboot.ipc.WebFluxServerIpcObservationHandler;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.ObservationHandler;
 import java.net.URI;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -22,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Netflix IPC metrics ({@code ipc.server.call}, {@code ipc.client.call} and their companions)
@@ -34,7 +37,8 @@ import org.springframework.context.annotation.Configuration;
  * this beats filters of our own). With IPC metrics on, Micrometer's {@code http.server.requests}
  * and {@code http.client.requests} measure the same requests under other names; a
  * {@link MeterFilter} denies them in every Micrometer registry unless
- * {@code spectator.ipc.keep-micrometer-http-metrics} is true.
+ * {@code spectator.ipc.keep-micrometer-http-metrics} is true, and Micrometer's meter observation
+ * handlers no longer see those requests at all ({@link MeterObservationHandlerWithoutHttp}).
  *
  * <p>The publisher's own requests to {@code spectator.uri} are never measured.
  */
@@ -145,6 +149,26 @@ public final class SpectatorIpcAutoConfiguration {
     @ConditionalOnBooleanProperty(name = CLIENT_ENABLED, matchIfMissing = true)
     MeterFilter spectatorIpcDeniesHttpClientRequests() {
       return MeterFilter.denyNameStartsWith("http.client.requests");
+    }
+
+    /**
+     * Keeps Micrometer's meter handlers (Boot's {@code DefaultMeterObservationHandler}) away from
+     * the HTTP observations the IPC metrics measure, so that they do not build, per request, the
+     * ids of meters the filters above deny; the filters stay for meters made by other means.
+     */
+    @Bean
+    static BeanPostProcessor spectatorIpcTakesTheHttpObservations(Environment environment) {
+      boolean server = environment.getProperty(SERVER_ENABLED, Boolean.class, true);
+      boolean client = environment.getProperty(CLIENT_ENABLED, Boolean.class, true);
+      return new BeanPostProcessor() {
+        @Override public Object postProcessAfterInitialization(Object bean, String beanName) {
+          if (bean instanceof MeterObservationHandler<?> handler && !(bean instanceof MeterObservationHandlerWithoutHttp)
+              && (server || client)) {
+            return new MeterObservationHandlerWithoutHttp(handler, server, client);
+          }
+          return bean;
+        }
+      };
     }
   }
 }

@@ -12,6 +12,10 @@ import io.github.spectatorboot.ipc.WebFluxServerIpcObservationHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -20,6 +24,10 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
+import org.springframework.web.reactive.function.client.ClientRequest;
 
 class SpectatorIpcAutoConfigurationTest {
 
@@ -79,6 +87,53 @@ class SpectatorIpcAutoConfigurationTest {
       micrometer.timer("orders.placed").record(java.time.Duration.ofMillis(1));
       assertThat(micrometer.getMeters()).extracting(m -> m.getId().getName()).containsExactly("orders.placed");
     });
+  }
+
+  @Test
+  void micrometersMeterHandlerNoLongerSeesTheHttpRequestsTheIpcMetricsMeasure() {
+    reactive.withBean("defaultMeterObservationHandler", DefaultMeterObservationHandler.class,
+        () -> new DefaultMeterObservationHandler(new SimpleMeterRegistry())).run(context -> {
+          ObservationHandler<Observation.Context> handler = handler(context.getBean("defaultMeterObservationHandler"));
+          assertThat(handler).isInstanceOf(MeterObservationHandler.class);
+          assertThat(handler.supportsContext(serverRequest())).isFalse();
+          assertThat(handler.supportsContext(clientRequest())).isFalse();
+          assertThat(handler.supportsContext(new Observation.Context())).isTrue();
+        });
+  }
+
+  @Test
+  void micrometersMeterHandlerKeepsTheSideWhoseIpcMetricsAreOff() {
+    reactive.withPropertyValues("spectator.ipc.client.enabled=false")
+        .withBean("defaultMeterObservationHandler", DefaultMeterObservationHandler.class,
+            () -> new DefaultMeterObservationHandler(new SimpleMeterRegistry())).run(context -> {
+          ObservationHandler<Observation.Context> handler = handler(context.getBean("defaultMeterObservationHandler"));
+          assertThat(handler.supportsContext(serverRequest())).isFalse();
+          assertThat(handler.supportsContext(clientRequest())).isTrue();
+        });
+  }
+
+  @Test
+  void micrometersMeterHandlerIsLeftAloneWhenAskedForBoth() {
+    reactive.withPropertyValues("spectator.ipc.keep-micrometer-http-metrics=true")
+        .withBean("defaultMeterObservationHandler", DefaultMeterObservationHandler.class,
+            () -> new DefaultMeterObservationHandler(new SimpleMeterRegistry()))
+        .run(context -> assertThat(context.getBean("defaultMeterObservationHandler"))
+            .isExactlyInstanceOf(DefaultMeterObservationHandler.class));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ObservationHandler<Observation.Context> handler(Object bean) {
+    return (ObservationHandler<Observation.Context>) bean;
+  }
+
+  private static Observation.Context serverRequest() {
+    return new org.springframework.http.server.reactive.observation.ServerRequestObservationContext(
+        MockServerHttpRequest.get("/orders/1").build(), new MockServerHttpResponse(), java.util.Map.of());
+  }
+
+  private static Observation.Context clientRequest() {
+    return new org.springframework.web.reactive.function.client.ClientRequestObservationContext(
+        ClientRequest.create(HttpMethod.GET, URI.create("http://127.0.0.1/orders/1")));
   }
 
   @Test
