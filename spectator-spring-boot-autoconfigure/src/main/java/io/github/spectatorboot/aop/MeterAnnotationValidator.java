@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -22,13 +23,21 @@ import org.springframework.util.ReflectionUtils;
  * intercepts, are reported at WARN.
  *
  * <p>Register it from a {@code static} {@code @Bean} method so that it sees every bean. Each bean
- * class is checked once.
+ * class is checked once. It is {@link Ordered}, so Spring creates it with the ordered
+ * post-processors, before the AOP auto-proxy creator is registered: created later, it would be the
+ * first bean that creator examines and would carry its one-off scan of every bean definition for
+ * advisors in the start-up steps.
  */
-public class MeterAnnotationValidator implements BeanPostProcessor {
+public class MeterAnnotationValidator implements BeanPostProcessor, Ordered {
 
   private static final Logger logger = LoggerFactory.getLogger(MeterAnnotationValidator.class);
 
   private final Set<Class<?>> checked = ConcurrentHashMap.newKeySet();
+
+  /** Last among the ordered post-processors: it only reads the beans it is given. */
+  @Override public int getOrder() {
+    return Ordered.LOWEST_PRECEDENCE;
+  }
 
   @Override public Object postProcessBeforeInitialization(Object bean, String beanName) {
     Class<?> type = ClassUtils.getUserClass(bean);

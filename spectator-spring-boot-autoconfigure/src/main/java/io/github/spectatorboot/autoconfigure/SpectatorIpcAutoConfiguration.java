@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
@@ -157,18 +158,37 @@ public final class SpectatorIpcAutoConfiguration {
      * ids of meters the filters above deny; the filters stay for meters made by other means.
      */
     @Bean
-    static BeanPostProcessor spectatorIpcTakesTheHttpObservations(Environment environment) {
-      boolean server = environment.getProperty(SERVER_ENABLED, Boolean.class, true);
-      boolean client = environment.getProperty(CLIENT_ENABLED, Boolean.class, true);
-      return new BeanPostProcessor() {
-        @Override public Object postProcessAfterInitialization(Object bean, String beanName) {
-          if (bean instanceof MeterObservationHandler<?> handler && !(bean instanceof MeterObservationHandlerWithoutHttp)
-              && (server || client)) {
-            return new MeterObservationHandlerWithoutHttp(handler, server, client);
-          }
-          return bean;
-        }
-      };
+    static MeterHandlersWithoutHttp spectatorIpcTakesTheHttpObservations(Environment environment) {
+      return new MeterHandlersWithoutHttp(environment.getProperty(SERVER_ENABLED, Boolean.class, true),
+          environment.getProperty(CLIENT_ENABLED, Boolean.class, true));
+    }
+  }
+
+  /**
+   * Wraps each {@link MeterObservationHandler} bean in a {@link MeterObservationHandlerWithoutHttp}.
+   * {@link Ordered}, so that Spring creates it with the ordered post-processors, before the AOP
+   * auto-proxy creator is registered (see {@code MeterAnnotationValidator}).
+   */
+  static final class MeterHandlersWithoutHttp implements BeanPostProcessor, Ordered {
+
+    private final boolean server;
+    private final boolean client;
+
+    MeterHandlersWithoutHttp(boolean server, boolean client) {
+      this.server = server;
+      this.client = client;
+    }
+
+    @Override public Object postProcessAfterInitialization(Object bean, String beanName) {
+      if (bean instanceof MeterObservationHandler<?> handler && !(bean instanceof MeterObservationHandlerWithoutHttp)
+          && (server || client)) {
+        return new MeterObservationHandlerWithoutHttp(handler, server, client);
+      }
+      return bean;
+    }
+
+    @Override public int getOrder() {
+      return Ordered.LOWEST_PRECEDENCE;
     }
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,9 +84,10 @@ public final class AtlasPublisher implements AutoCloseable {
   private final PublisherConfig.Format format;
   private final Clock clock;
   private final PayloadEncoder encoder;
-  private final ConnectionProvider connections;
-  private final LoopResources loops;
-  private final boolean ownsResources;
+  private final ConnectionProvider sharedConnections;
+  private final LoopResources sharedLoops;
+  /** The pool and event loop of this publisher's own, made with the HTTP client: null until then, CLOSED after close(). */
+  private final AtomicReference<NettyResources> ownResources = new AtomicReference<>();
   private final SingletonSupplier<WebClient> client;
   private final AtlasSender sender;
   private final StepSchedule schedule;
@@ -161,16 +163,11 @@ public final class AtlasPublisher implements AutoCloseable {
     this.format = config.resolvedFormat();
     this.clock = registry.clock();
     this.encoder = PayloadEncoder.of(format);
-    this.ownsResources = sharedConnections == null;
-    this.connections = sharedConnections != null ? sharedConnections : ConnectionProvider.builder("spectator-publisher")
-        .maxConnections(config.numThreads())
-        // requests are bounded by numThreads per publish, at most three publishes at shutdown
-        .pendingAcquireMaxCount(-1)
-        .maxIdleTime(MAX_IDLE)
-        .build();
-    // an event loop of our own: Boot disposes Reactor Netty's global resources when the context
-    // stops, which would otherwise break the final flush that runs after that
-    this.loops = sharedLoops != null ? sharedLoops : LoopResources.create("spectator-publisher", 1, true);
+    if ((sharedConnections == null) != (sharedLoops == null)) {
+      throw new IllegalArgumentException("share both the connections and the loops, or neither");
+    }
+    this.sharedConnections = sharedConnections;
+    this.sharedLoops = sharedLoops;
     // built later: the HTTP client (and the builder, when it is Boot's) takes class loading and
     // set-up, which start() spends on a thread of its own rather than the application's start-up
     this.client = SingletonSupplier.of(
@@ -187,6 +184,13 @@ public final class AtlasPublisher implements AutoCloseable {
   }
 
   private HttpClient httpClient() {
+    ConnectionProvider connections = sharedConnections;
+    LoopResources loops = sharedLoops;
+    if (connections == null) {
+      NettyResources own = ownResources();
+      connections = own.connections();
+      loops = own.loops();
+    }
     return HttpClient.create(connections)
         .runOn(loops)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
@@ -284,9 +288,9 @@ public final class AtlasPublisher implements AutoCloseable {
       for (PublishRun run : runs) {
         run.cancel("cancelled: not answered within the shutdown timeout (" + config.shutdownTimeout() + ")");
       }
-      if (ownsResources) {
-        connections.dispose();
-        loops.disposeLater().subscribe();
+      NettyResources own = ownResources.getAndSet(NettyResources.CLOSED);
+      if (own != null && own != NettyResources.CLOSED) {
+        own.dispose();
       }
       LOGGER.info("stopped publishing metrics to {} (sent {}, dropped {}, skipped steps {})",
           config.uri(), sent.get(), dropped.get(), skippedSteps.get());
@@ -352,6 +356,51 @@ public final class AtlasPublisher implements AutoCloseable {
     run.claim();
     run.start(budget);
     return run;
+  }
+
+  /** This publisher's own pool and event loop, made once (a failed client build retried reuses them). */
+  private NettyResources ownResources() {
+    NettyResources own = ownResources.get();
+    if (own == null) {
+      NettyResources made = NettyResources.create(config.numThreads());
+      own = ownResources.compareAndExchange(null, made);
+      if (own == null) {
+        return made;
+      }
+      made.dispose();
+    }
+    if (own == NettyResources.CLOSED) {
+      throw new IllegalStateException("publisher to " + config.uri() + " is closed");
+    }
+    return own;
+  }
+
+  /**
+   * A connection pool and an event loop of the publisher's own, made with its HTTP client rather
+   * than at construction: Reactor Netty's set-up is then spent on the publisher's thread, not in
+   * the application's start-up ({@code benchmarks/startup-steps.sh}).
+   */
+  private record NettyResources(ConnectionProvider connections, LoopResources loops) {
+
+    /** Marks a publisher whose resources are released: none are made any more. */
+    static final NettyResources CLOSED = new NettyResources(null, null);
+
+    static NettyResources create(int maxConnections) {
+      ConnectionProvider connections = ConnectionProvider.builder("spectator-publisher")
+          .maxConnections(maxConnections)
+          // requests are bounded by numThreads per publish, at most three publishes at shutdown
+          .pendingAcquireMaxCount(-1)
+          .maxIdleTime(MAX_IDLE)
+          .build();
+      // an event loop of our own: Boot disposes Reactor Netty's global resources when the context
+      // stops, which would otherwise break the final flush that runs after that
+      return new NettyResources(connections, LoopResources.create("spectator-publisher", 1, true));
+    }
+
+    void dispose() {
+      connections.dispose();
+      loops.disposeLater().subscribe();
+    }
   }
 
   /**
