@@ -229,9 +229,32 @@ abstract class StepDistribution extends StepMeter {
     lastTotal = base.total + (double) OVERFLOW_TOTAL.getAndSet(this, 0.0);
     lastTotalOfSquares = base.totalOfSquares + (double) OVERFLOW_TOTAL_OF_SQUARES.getAndSet(this, 0.0);
     long maxAfter = (long) OVERFLOW_MAX.getVolatile(this);
-    lastMax = Math.max(base.max, Math.max(maxBefore, maxAfter));
+    long live = Math.max(base.max, Math.max(maxBefore, maxAfter));
     base.reset();
     base.release();
+    SubStep sub = subStep;
+    if (sub != null) {
+      // the sub-steps swapped part of this step's maximum out: the maximum of maxima is exact
+      lastMax = Math.max(live, sub.stepMax);
+      sub.stepMax = 0;
+      sub.carryMax = Math.max(sub.carryMax, live);
+      sub.count -= lastCount;
+      sub.total -= lastTotal;
+      sub.totalOfSquares -= lastTotalOfSquares;
+      if (!owner.subStepsOn()) {
+        subStep = null;
+      }
+    } else {
+      lastMax = live;
+      if (owner.subStepsOn()) {
+        // made since the last sub-step: the next one reports what this step took, too
+        sub = subStepState();
+        sub.carryMax = live;
+        sub.count = -lastCount;
+        sub.total = -lastTotal;
+        sub.totalOfSquares = -lastTotalOfSquares;
+      }
+    }
   }
 
   /** The cell an uncontended meter records into; for tests that hold it to force the other paths. */
@@ -279,7 +302,47 @@ abstract class StepDistribution extends StepMeter {
       m = Math.max(m, cell.max);
       cell.release();
     }
-    write(out, c, t, sq, m);
+    SubStep sub = subStep;
+    write(out, c, t, sq, sub == null ? m : Math.max(m, sub.stepMax));
+  }
+
+  /**
+   * Reads the sums as {@link #peek} does and swaps the maximum out of every cell and the overflow
+   * into {@link SubStep#stepMax}, where the next {@link #rollover} finds it.
+   */
+  @Override final void subStep(StepSnapshot.Builder out, boolean emit) {
+    long m = (long) OVERFLOW_MAX.getAndSet(this, 0L);
+    long c = (long) OVERFLOW_COUNT.getVolatile(this);
+    double t = (double) OVERFLOW_TOTAL.getVolatile(this);
+    double sq = (double) OVERFLOW_TOTAL_OF_SQUARES.getVolatile(this);
+    DistributionCell[] s = stripes;
+    int cells = s == null ? 1 : s.length + 1;
+    for (int i = 0; i < cells; i++) {
+      DistributionCell cell = i == 0 ? base : s[i - 1];
+      cell.claimForPoll();
+      c += cell.count;
+      t += cell.total;
+      sq += cell.totalOfSquares;
+      m = Math.max(m, cell.max);
+      cell.max = 0;
+      cell.release();
+    }
+    SubStep sub = subStepState();
+    sub.stepMax = Math.max(sub.stepMax, m);
+    long intervalMax = Math.max(sub.carryMax, m);
+    sub.carryMax = 0;
+    long dc = c - sub.count;
+    double dt = t - sub.total;
+    double dsq = sq - sub.totalOfSquares;
+    sub.count = c;
+    sub.total = t;
+    sub.totalOfSquares = sq;
+    if (emit) {
+      out.add(sub.id(0, id, AtlasNames.COUNT, true), AtlasNames.COUNT, type, true, dc);
+      out.add(sub.id(1, id, totalStatistic, true), totalStatistic, type, true, dt * scale);
+      out.add(sub.id(2, id, AtlasNames.TOTAL_OF_SQUARES, true), AtlasNames.TOTAL_OF_SQUARES, type, true, dsq * scaleSquared);
+      out.add(sub.id(3, id, AtlasNames.MAX, false), AtlasNames.MAX, type, false, intervalMax * scale);
+    }
   }
 
   @Override final void lastStep(StepSnapshot.Builder out) {
