@@ -29,6 +29,8 @@ final class FakeLwcApi implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private volatile DisposableServer server;
+  /** Set while away: a keep-alive connection the client still holds is closed at its next request. */
+  private volatile boolean away;
   private final int port;
   private volatile byte[] expressions = "{\"expressions\":[]}".getBytes(StandardCharsets.UTF_8);
   private volatile String etag = etag(expressions);
@@ -47,6 +49,9 @@ final class FakeLwcApi implements AutoCloseable {
     return HttpServer.create().host("127.0.0.1").port(p)
         .route(routes -> routes
             .get("/lwc/api/v1/expressions/{cluster}", (req, res) -> {
+              if (away) {
+                return hangUp(res);
+              }
               gets.incrementAndGet();
               String match = req.requestHeaders().get("If-None-Match");
               ifNoneMatch.add(String.valueOf(match));
@@ -59,6 +64,9 @@ final class FakeLwcApi implements AutoCloseable {
                   .sendByteArray(Mono.just(expressions));
             })
             .post("/lwc/api/v1/evaluate/{client}", (req, res) -> {
+              if (away) {
+                return hangUp(res);
+              }
               String client = req.param("client");
               String encoding = req.requestHeaders().get("Content-Encoding");
               return req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
@@ -70,6 +78,10 @@ final class FakeLwcApi implements AutoCloseable {
                   });
             }))
         .bindNow();
+  }
+
+  private static Mono<Void> hangUp(reactor.netty.http.server.HttpServerResponse res) {
+    return Mono.fromRunnable(() -> res.withConnection(reactor.netty.Connection::dispose));
   }
 
   /** Serves {@code {"expressions":[...]}} with the given entries from now on. */
@@ -101,11 +113,13 @@ final class FakeLwcApi implements AutoCloseable {
   }
 
   void goAway() {
+    away = true;
     server.disposeNow();
   }
 
   void comeBack() {
     server = bind(port);
+    away = false;
   }
 
   @Override public void close() {
