@@ -47,7 +47,7 @@ import reactor.netty.resources.ConnectionProvider;
  * {@code spectator.lwc.fetches{result=ok|not-modified|failed}} and the timer
  * {@code spectator.atlas.publishTaskTime{id=sendToLWC}}, named as Spectator Java names its own.
  */
-public final class LwcStreamer implements AutoCloseable {
+public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(LwcStreamer.class);
   private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -305,6 +305,10 @@ public final class LwcStreamer implements AutoCloseable {
     } else {
       LOGGER.debug(message, e);
     }
+  }
+
+  @Override public LwcStatus lwcStatus() {
+    return status();
   }
 
   /** What the streamer is doing now. */
