@@ -106,8 +106,8 @@ final class SpectatorPropertiesValidator {
   }
 
   private static void validateLwc(SpectatorLwcProperties lwc, Duration publishStep) {
-    if (!org.springframework.util.ClassUtils.isPresent("com.netflix.spectator.atlas.impl.Evaluator",
-        SpectatorPropertiesValidator.class.getClassLoader())) {
+    // the default class loader (the thread's context loader) is the application's
+    if (!org.springframework.util.ClassUtils.isPresent("com.netflix.spectator.atlas.impl.Evaluator", null)) {
       throw new InvalidSpectatorPropertyException("spectator.lwc.enabled", true,
           "streaming evaluates expressions with Spectator's own evaluator, which is not on the class path",
           "Add the dependency com.netflix.spectator:spectator-reg-atlas (the version of spectator-api) "
