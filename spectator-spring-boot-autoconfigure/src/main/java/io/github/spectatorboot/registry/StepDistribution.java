@@ -287,10 +287,20 @@ abstract class StepDistribution extends StepMeter {
   }
 
   @Override final void peek(StepSnapshot.Builder out) {
+    Reading r = read(false);
+    SubStep sub = subStep;
+    write(out, r.count, r.total, r.totalOfSquares, sub == null ? r.max : Math.max(r.max, sub.stepMax));
+  }
+
+  /** The sums and maximum recorded so far in the step, each cell claimed to be read. */
+  private record Reading(long count, double total, double totalOfSquares, long max) {}
+
+  /** Reads every cell and the overflow; with {@code takeMax}, also resets their maxima. */
+  private Reading read(boolean takeMax) {
+    long m = takeMax ? (long) OVERFLOW_MAX.getAndSet(this, 0L) : (long) OVERFLOW_MAX.getVolatile(this);
     long c = (long) OVERFLOW_COUNT.getVolatile(this);
     double t = (double) OVERFLOW_TOTAL.getVolatile(this);
     double sq = (double) OVERFLOW_TOTAL_OF_SQUARES.getVolatile(this);
-    long m = (long) OVERFLOW_MAX.getVolatile(this);
     DistributionCell[] s = stripes;
     int cells = s == null ? 1 : s.length + 1;
     for (int i = 0; i < cells; i++) {
@@ -300,10 +310,12 @@ abstract class StepDistribution extends StepMeter {
       t += cell.total;
       sq += cell.totalOfSquares;
       m = Math.max(m, cell.max);
+      if (takeMax) {
+        cell.max = 0;
+      }
       cell.release();
     }
-    SubStep sub = subStep;
-    write(out, c, t, sq, sub == null ? m : Math.max(m, sub.stepMax));
+    return new Reading(c, t, sq, m);
   }
 
   /**
@@ -311,22 +323,11 @@ abstract class StepDistribution extends StepMeter {
    * into {@link SubStep#stepMax}, where the next {@link #rollover} finds it.
    */
   @Override final void subStep(StepSnapshot.Builder out, boolean emit) {
-    long m = (long) OVERFLOW_MAX.getAndSet(this, 0L);
-    long c = (long) OVERFLOW_COUNT.getVolatile(this);
-    double t = (double) OVERFLOW_TOTAL.getVolatile(this);
-    double sq = (double) OVERFLOW_TOTAL_OF_SQUARES.getVolatile(this);
-    DistributionCell[] s = stripes;
-    int cells = s == null ? 1 : s.length + 1;
-    for (int i = 0; i < cells; i++) {
-      DistributionCell cell = i == 0 ? base : s[i - 1];
-      cell.claimForPoll();
-      c += cell.count;
-      t += cell.total;
-      sq += cell.totalOfSquares;
-      m = Math.max(m, cell.max);
-      cell.max = 0;
-      cell.release();
-    }
+    Reading r = read(true);
+    long m = r.max;
+    long c = r.count;
+    double t = r.total;
+    double sq = r.totalOfSquares;
     SubStep sub = subStepState();
     sub.stepMax = Math.max(sub.stepMax, m);
     long intervalMax = Math.max(sub.carryMax, m);
