@@ -3,6 +3,7 @@ package io.github.spectatorboot.actuate;
 import com.netflix.spectator.api.Id;
 import com.netflix.spectator.api.Meter;
 import com.netflix.spectator.api.Tag;
+import io.github.spectatorboot.lwc.LwcStatus;
 import io.github.spectatorboot.publish.PublisherStatus;
 import io.github.spectatorboot.registry.AtlasNames;
 import io.github.spectatorboot.registry.MeterType;
@@ -57,6 +58,7 @@ public class SpectatorEndpoint {
   private final URI uri;
   private final String format;
   private final Supplier<@Nullable PublisherStatus> publisherStatus;
+  private final Supplier<@Nullable LwcStatus> lwcStatus;
 
   /**
    * @param registry the registry to show
@@ -66,17 +68,28 @@ public class SpectatorEndpoint {
    */
   public SpectatorEndpoint(StepRegistry registry, URI uri, String format,
       Supplier<@Nullable PublisherStatus> publisherStatus) {
+    this(registry, uri, format, publisherStatus, () -> null);
+  }
+
+  /**
+   * As {@link #SpectatorEndpoint(StepRegistry, URI, String, Supplier)}, with LWC streaming.
+   *
+   * @param lwcStatus the LWC streamer's state, or null when streaming is off
+   */
+  public SpectatorEndpoint(StepRegistry registry, URI uri, String format,
+      Supplier<@Nullable PublisherStatus> publisherStatus, Supplier<@Nullable LwcStatus> lwcStatus) {
     this.registry = registry;
     this.uri = uri;
     this.format = format;
     this.publisherStatus = publisherStatus;
+    this.lwcStatus = lwcStatus;
   }
 
   /** The registry's settings, the publisher's state and the names of the meters. */
   @ReadOperation(producesFrom = SpectatorWebEndpointExtension.Representation.class)
   public SpectatorDescriptor describe() {
     return new SpectatorDescriptor(Duration.ofMillis(registry.stepMillis()).toString(), uri, format,
-        registry.commonTags(), publisherStatus.get(), names());
+        registry.commonTags(), publisherStatus.get(), lwcStatus.get(), names());
   }
 
   /**
@@ -248,10 +261,11 @@ public class SpectatorEndpoint {
    * @param format {@code publish} or {@code aggregator}
    * @param commonTags tags added to every measurement
    * @param publisher the publisher's state, or null when publishing is disabled
+   * @param lwc the LWC streamer's state and active subscriptions, or null when streaming is off
    * @param names the names of the meters in the registry, sorted
    */
   public record SpectatorDescriptor(String step, URI uri, String format, Map<String, String> commonTags,
-      @Nullable PublisherStatus publisher, List<String> names) implements OperationResponseBody {}
+      @Nullable PublisherStatus publisher, @Nullable LwcStatus lwc, List<String> names) implements OperationResponseBody {}
 
   /**
    * What {@code GET /actuator/spectator/{name}} answers.

@@ -1,8 +1,13 @@
 package io.github.spectatorboot.actuate;
 
+import io.github.spectatorboot.lwc.LwcStatus;
 import io.github.spectatorboot.publish.AtlasPublisher;
 import io.github.spectatorboot.publish.PublisherStatus;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -16,11 +21,21 @@ public class SpectatorHealthIndicator implements HealthIndicator {
 
   private final AtlasPublisher publisher;
   private final URI uri;
+  private final Supplier<@Nullable LwcStatus> lwc;
 
   /** Health of {@code publisher}, which publishes to {@code uri}. */
   public SpectatorHealthIndicator(AtlasPublisher publisher, URI uri) {
+    this(publisher, uri, () -> null);
+  }
+
+  /**
+   * As {@link #SpectatorHealthIndicator(AtlasPublisher, URI)}, with the LWC streamer's state as
+   * the {@code lwc} detail; streaming problems show there and never change the status.
+   */
+  public SpectatorHealthIndicator(AtlasPublisher publisher, URI uri, Supplier<@Nullable LwcStatus> lwc) {
     this.publisher = publisher;
     this.uri = uri;
+    this.lwc = lwc;
   }
 
   @Override public Health health() {
@@ -41,6 +56,19 @@ public class SpectatorHealthIndicator implements HealthIndicator {
     }
     if (s.lastError() != null) {
       builder.withDetail("lastError", s.lastError());
+    }
+    LwcStatus streaming = lwc.get();
+    if (streaming != null) {
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("running", streaming.running());
+      detail.put("subscriptions", streaming.subscriptions().size());
+      detail.put("lastFetch", streaming.lastFetch());
+      detail.put("sent", streaming.sent());
+      detail.put("dropped", streaming.dropped());
+      if (streaming.lastError() != null) {
+        detail.put("lastError", streaming.lastError());
+      }
+      builder.withDetail("lwc", detail);
     }
     return builder.build();
   }

@@ -1,5 +1,6 @@
 package io.github.spectatorboot.autoconfigure;
 
+import io.github.spectatorboot.lwc.LwcStatusSource;
 import io.github.spectatorboot.actuate.SpectatorEndpoint;
 import io.github.spectatorboot.actuate.SpectatorWebEndpointExtension;
 import io.github.spectatorboot.actuate.StepHistory;
@@ -34,11 +35,14 @@ public final class SpectatorEndpointAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   SpectatorEndpoint spectatorEndpoint(StepRegistry registry, SpectatorProperties properties,
-      ObjectProvider<AtlasPublisher> publisher) {
+      ObjectProvider<AtlasPublisher> publisher, ObjectProvider<LwcStatusSource> lwc) {
     String format = properties.resolvedFormat().name().toLowerCase(Locale.ROOT);
     return new SpectatorEndpoint(registry, properties.getUri(), format, () -> {
       AtlasPublisher p = publisher.getIfAvailable();
       return p == null ? null : p.status();
+    }, () -> {
+      LwcStatusSource s = lwc.getIfAvailable();
+      return s == null ? null : s.lwcStatus();
     });
   }
 

@@ -1,7 +1,9 @@
 package io.github.spectatorboot.autoconfigure;
 
 import io.github.spectatorboot.actuate.SpectatorHealthIndicator;
+import io.github.spectatorboot.lwc.LwcStatusSource;
 import io.github.spectatorboot.publish.AtlasPublisher;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -21,7 +23,11 @@ public final class SpectatorHealthAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(name = "spectatorHealthIndicator")
-  SpectatorHealthIndicator spectatorHealthIndicator(AtlasPublisher publisher, SpectatorProperties properties) {
-    return new SpectatorHealthIndicator(publisher, properties.getUri());
+  SpectatorHealthIndicator spectatorHealthIndicator(AtlasPublisher publisher, SpectatorProperties properties,
+      ObjectProvider<LwcStatusSource> lwc) {
+    return new SpectatorHealthIndicator(publisher, properties.getUri(), () -> {
+      LwcStatusSource s = lwc.getIfAvailable();
+      return s == null ? null : s.lwcStatus();
+    });
   }
 }

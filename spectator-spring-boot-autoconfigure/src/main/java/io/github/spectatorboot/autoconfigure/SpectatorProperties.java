@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Settings of the Spectator starter, bound from {@code spectator.*}. Checked at start-up: a bad
@@ -62,6 +63,8 @@ public class SpectatorProperties implements InitializingBean {
   private final History history = new History();
   private final Micrometer micrometer = new Micrometer();
   private final Ipc ipc = new Ipc();
+  @NestedConfigurationProperty
+  private final SpectatorLwcProperties lwc = new SpectatorLwcProperties();
 
   /** Wire formats. */
   public enum Format {
@@ -394,5 +397,9 @@ public class SpectatorProperties implements InitializingBean {
 
   public Ipc getIpc() {
     return ipc;
+  }
+
+  public SpectatorLwcProperties getLwc() {
+    return lwc;
   }
 }

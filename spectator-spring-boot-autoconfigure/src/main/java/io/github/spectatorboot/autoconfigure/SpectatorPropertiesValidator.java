@@ -67,6 +67,9 @@ final class SpectatorPropertiesValidator {
     for (Map.Entry<String, String> tag : p.getCommonTags().entrySet()) {
       validateCommonTag(tag.getKey(), tag.getValue());
     }
+    if (p.getLwc().isEnabled()) {
+      validateLwc(p.getLwc(), step);
+    }
     for (Map.Entry<String, Integer> limit : p.getIpc().getCardinalityLimit().entrySet()) {
       Integer value = limit.getValue();
       positive("spectator.ipc.cardinality-limit." + limit.getKey(), value == null ? 0 : value,
@@ -99,6 +102,39 @@ final class SpectatorPropertiesValidator {
       throw keyProblem != null
           ? new InvalidSpectatorPropertyException(property, "key", key, keyProblem, fix)
           : new InvalidSpectatorPropertyException(property, value, valueProblem, fix);
+    }
+  }
+
+  private static void validateLwc(SpectatorLwcProperties lwc, Duration publishStep) {
+    // the default class loader (the thread's context loader) is the application's
+    if (!org.springframework.util.ClassUtils.isPresent("com.netflix.spectator.atlas.impl.Evaluator", null)) {
+      throw new InvalidSpectatorPropertyException("spectator.lwc.enabled", true,
+          "streaming evaluates expressions with Spectator's own evaluator, which is not on the class path",
+          "Add the dependency com.netflix.spectator:spectator-reg-atlas (the version of spectator-api) "
+              + "or set spectator.lwc.enabled=false.");
+    }
+    Duration step = lwc.getStep();
+    if (step == null || step.isNegative() || step.isZero() || step.getNano() != 0
+        || publishStep.toMillis() % step.toMillis() != 0) {
+      throw new InvalidSpectatorPropertyException("spectator.lwc.step", step,
+          "the LWC step must be a whole number of seconds that divides spectator.step (" + publishStep + ")",
+          "Set spectator.lwc.step to 5s (the default), or to another divisor of spectator.step such as 10s.");
+    }
+    positive("spectator.lwc.refresh-frequency", lwc.getRefreshFrequency(),
+        "Set spectator.lwc.refresh-frequency to a duration such as 10s (the default).");
+    httpUri("spectator.lwc.config-uri", lwc.getConfigUri(),
+        "Set spectator.lwc.config-uri to the lwcapi expressions route, such as "
+            + "http://lwcapi:7101/lwc/api/v1/expressions/my-app-main, or remove it to derive it from spectator.uri.");
+    httpUri("spectator.lwc.eval-uri", lwc.getEvalUri(),
+        "Set spectator.lwc.eval-uri to the lwcapi evaluate route, such as http://lwcapi:7101/lwc/api/v1/evaluate, "
+            + "or remove it to derive it from spectator.uri.");
+  }
+
+  /** An unset URI is fine (a default applies); a set one must be absolute http(s) with a host. */
+  private static void httpUri(String property, URI uri, String fix) {
+    if (uri != null && (uri.getScheme() == null || uri.getHost() == null
+        || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())))) {
+      throw new InvalidSpectatorPropertyException(property, uri, "it must be an absolute http or https URI", fix);
     }
   }
 

@@ -43,12 +43,32 @@ final class StepCounter extends StepMeter implements Counter {
     // sumThenReset swaps each cell atomically: an add lands in exactly one step
     double delta = value.sumThenReset();
     lastDelta = delta;
+    SubStep sub = subStep;
+    if (sub != null) {
+      sub.total -= delta;
+      if (!owner.subStepsOn()) {
+        subStep = null;
+      }
+    } else if (owner.subStepsOn()) {
+      // made since the last sub-step: the next one reports what this step took, too
+      subStepState().total = -delta;
+    }
     out.add(id, statistic, MeterType.COUNTER, true, delta);
     return delta != 0.0;
   }
 
   @Override void peek(StepSnapshot.Builder out) {
     out.add(id, statistic, MeterType.COUNTER, true, value.sum());
+  }
+
+  @Override void subStep(StepSnapshot.Builder out, boolean emit) {
+    double current = value.sum();
+    SubStep sub = subStepState();
+    double delta = current - sub.total;
+    sub.total = current;
+    if (emit) {
+      out.add(sub.id(0, id, statistic, true), statistic, MeterType.COUNTER, true, delta);
+    }
   }
 
   @Override void lastStep(StepSnapshot.Builder out) {

@@ -229,9 +229,32 @@ abstract class StepDistribution extends StepMeter {
     lastTotal = base.total + (double) OVERFLOW_TOTAL.getAndSet(this, 0.0);
     lastTotalOfSquares = base.totalOfSquares + (double) OVERFLOW_TOTAL_OF_SQUARES.getAndSet(this, 0.0);
     long maxAfter = (long) OVERFLOW_MAX.getVolatile(this);
-    lastMax = Math.max(base.max, Math.max(maxBefore, maxAfter));
+    long live = Math.max(base.max, Math.max(maxBefore, maxAfter));
     base.reset();
     base.release();
+    SubStep sub = subStep;
+    if (sub != null) {
+      // the sub-steps swapped part of this step's maximum out: the maximum of maxima is exact
+      lastMax = Math.max(live, sub.stepMax);
+      sub.stepMax = 0;
+      sub.carryMax = Math.max(sub.carryMax, live);
+      sub.count -= lastCount;
+      sub.total -= lastTotal;
+      sub.totalOfSquares -= lastTotalOfSquares;
+      if (!owner.subStepsOn()) {
+        subStep = null;
+      }
+    } else {
+      lastMax = live;
+      if (owner.subStepsOn()) {
+        // made since the last sub-step: the next one reports what this step took, too
+        sub = subStepState();
+        sub.carryMax = live;
+        sub.count = -lastCount;
+        sub.total = -lastTotal;
+        sub.totalOfSquares = -lastTotalOfSquares;
+      }
+    }
   }
 
   /** The cell an uncontended meter records into; for tests that hold it to force the other paths. */
@@ -264,10 +287,20 @@ abstract class StepDistribution extends StepMeter {
   }
 
   @Override final void peek(StepSnapshot.Builder out) {
+    Reading r = read(false);
+    SubStep sub = subStep;
+    write(out, r.count, r.total, r.totalOfSquares, sub == null ? r.max : Math.max(r.max, sub.stepMax));
+  }
+
+  /** The sums and maximum recorded so far in the step, each cell claimed to be read. */
+  private record Reading(long count, double total, double totalOfSquares, long max) {}
+
+  /** Reads every cell and the overflow; with {@code takeMax}, also resets their maxima. */
+  private Reading read(boolean takeMax) {
+    long m = takeMax ? (long) OVERFLOW_MAX.getAndSet(this, 0L) : (long) OVERFLOW_MAX.getVolatile(this);
     long c = (long) OVERFLOW_COUNT.getVolatile(this);
     double t = (double) OVERFLOW_TOTAL.getVolatile(this);
     double sq = (double) OVERFLOW_TOTAL_OF_SQUARES.getVolatile(this);
-    long m = (long) OVERFLOW_MAX.getVolatile(this);
     DistributionCell[] s = stripes;
     int cells = s == null ? 1 : s.length + 1;
     for (int i = 0; i < cells; i++) {
@@ -277,9 +310,40 @@ abstract class StepDistribution extends StepMeter {
       t += cell.total;
       sq += cell.totalOfSquares;
       m = Math.max(m, cell.max);
+      if (takeMax) {
+        cell.max = 0;
+      }
       cell.release();
     }
-    write(out, c, t, sq, m);
+    return new Reading(c, t, sq, m);
+  }
+
+  /**
+   * Reads the sums as {@link #peek} does and swaps the maximum out of every cell and the overflow
+   * into {@link SubStep#stepMax}, where the next {@link #rollover} finds it.
+   */
+  @Override final void subStep(StepSnapshot.Builder out, boolean emit) {
+    Reading r = read(true);
+    long m = r.max;
+    long c = r.count;
+    double t = r.total;
+    double sq = r.totalOfSquares;
+    SubStep sub = subStepState();
+    sub.stepMax = Math.max(sub.stepMax, m);
+    long intervalMax = Math.max(sub.carryMax, m);
+    sub.carryMax = 0;
+    long dc = c - sub.count;
+    double dt = t - sub.total;
+    double dsq = sq - sub.totalOfSquares;
+    sub.count = c;
+    sub.total = t;
+    sub.totalOfSquares = sq;
+    if (emit) {
+      out.add(sub.id(0, id, AtlasNames.COUNT, true), AtlasNames.COUNT, type, true, dc);
+      out.add(sub.id(1, id, totalStatistic, true), totalStatistic, type, true, dt * scale);
+      out.add(sub.id(2, id, AtlasNames.TOTAL_OF_SQUARES, true), AtlasNames.TOTAL_OF_SQUARES, type, true, dsq * scaleSquared);
+      out.add(sub.id(3, id, AtlasNames.MAX, false), AtlasNames.MAX, type, false, intervalMax * scale);
+    }
   }
 
   @Override final void lastStep(StepSnapshot.Builder out) {

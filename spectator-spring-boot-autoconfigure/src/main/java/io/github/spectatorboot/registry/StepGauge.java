@@ -68,6 +68,12 @@ final class StepGauge extends StepMeter implements Gauge {
     out.add(id, statistic, MeterType.GAUGE, false, value());
   }
 
+  @Override void subStep(StepSnapshot.Builder out, boolean emit) {
+    if (emit) {
+      out.add(subStepState().id(0, id, statistic, false), statistic, MeterType.GAUGE, false, value());
+    }
+  }
+
   @Override void lastStep(StepSnapshot.Builder out) {
     out.add(id, statistic, MeterType.GAUGE, false, value());
   }

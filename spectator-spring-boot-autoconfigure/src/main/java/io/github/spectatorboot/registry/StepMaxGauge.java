@@ -54,14 +54,51 @@ final class StepMaxGauge extends StepMeter implements Gauge {
   }
 
   @Override boolean rollover(StepSnapshot.Builder out) {
-    double v = Double.longBitsToDouble((long) BITS.getAndSet(this, NONE));
+    double live = Double.longBitsToDouble((long) BITS.getAndSet(this, NONE));
+    double v = live;
+    SubStep sub = subStep;
+    if (sub != null) {
+      v = fold(sub.stepMaxValue, live);
+      sub.stepMaxValue = Double.NaN;
+      sub.carryMaxValue = fold(sub.carryMaxValue, live);
+      if (!owner.subStepsOn()) {
+        subStep = null;
+      }
+    } else if (owner.subStepsOn()) {
+      subStepState().carryMaxValue = live;
+    }
     lastMax = v;
     out.add(id, statistic, MeterType.MAX_GAUGE, false, v);
     return !Double.isNaN(v);
   }
 
   @Override void peek(StepSnapshot.Builder out) {
-    out.add(id, statistic, MeterType.MAX_GAUGE, false, Double.longBitsToDouble(bits));
+    SubStep sub = subStep;
+    double live = Double.longBitsToDouble(bits);
+    out.add(id, statistic, MeterType.MAX_GAUGE, false, sub == null ? live : fold(sub.stepMaxValue, live));
+  }
+
+  @Override void subStep(StepSnapshot.Builder out, boolean emit) {
+    double live = Double.longBitsToDouble((long) BITS.getAndSet(this, NONE));
+    SubStep sub = subStepState();
+    sub.stepMaxValue = fold(sub.stepMaxValue, live);
+    double v = fold(sub.carryMaxValue, live);
+    sub.carryMaxValue = Double.NaN;
+    if (emit) {
+      out.add(sub.id(0, id, statistic, false), statistic, MeterType.MAX_GAUGE, false, v);
+    }
+  }
+
+  /**
+   * The maximum of an earlier value and a later one as {@link #set} would have left it had both
+   * been set in turn: the later replaces the earlier only when greater, so the fold of the
+   * sub-steps' maxima equals, to the bit (0.0 against -0.0 included), the maximum of the whole step.
+   */
+  private static double fold(double earlier, double later) {
+    if (Double.isNaN(earlier)) {
+      return later;
+    }
+    return later > earlier ? later : earlier;
   }
 
   @Override void lastStep(StepSnapshot.Builder out) {

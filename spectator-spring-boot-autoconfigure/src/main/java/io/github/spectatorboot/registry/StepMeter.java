@@ -31,6 +31,9 @@ abstract class StepMeter implements Meter {
   /** Set by the registry's own meters, which never expire. */
   boolean pinned;
 
+  /** Sub-step state; {@code null} while no sub-steps are taken. Guarded by the registry's poll lock. */
+  SubStep subStep;
+
   private volatile boolean expired;
 
   /** Per thread, the values collected by {@link #measure()}; emptied after each use. */
@@ -66,6 +69,23 @@ abstract class StepMeter implements Meter {
 
   /** Writes the values accumulated so far in the current step into {@code out}, resetting nothing. */
   abstract void peek(StepSnapshot.Builder out);
+
+  /**
+   * Writes the values since the previous sub-step into {@code out} (when {@code emit}), with the
+   * ids of {@link SubStep#id}, and remembers what it read; the publish step's accumulators keep
+   * their values, so the next {@link #rollover} reports the same as without sub-steps.
+   */
+  abstract void subStep(StepSnapshot.Builder out, boolean emit);
+
+  /** The meter's sub-step state, made on first use. */
+  final SubStep subStepState() {
+    SubStep s = subStep;
+    if (s == null) {
+      s = new SubStep();
+      subStep = s;
+    }
+    return s;
+  }
 
   /**
    * Moves what was recorded into this meter after it was removed into {@code target}, a live meter

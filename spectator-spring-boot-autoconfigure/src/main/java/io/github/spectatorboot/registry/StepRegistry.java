@@ -89,6 +89,11 @@ public final class StepRegistry extends AbstractRegistry {
   private volatile StepSnapshot lastSnapshot;
   private final List<Consumer<StepSnapshot>> stepListeners = new CopyOnWriteArrayList<>();
 
+  // sub-steps (LWC): written under pollLock only, so the roll-over reads them as plain fields
+  private boolean subStepsOn;
+  private long lastSubStepEnd;
+  private int lastSubStepSize = 16;
+
   /** Handles of real meters by name and tag strings as passed; replaced when a poll removes meters. */
   private volatile LookupCache<Counter> counterLookups;
   private volatile LookupCache<Timer> timerLookups;
@@ -217,6 +222,61 @@ public final class StepRegistry extends AbstractRegistry {
       }
     }
     return out.build();
+  }
+
+  /**
+   * The values of the sub-step that ends at {@code end}: for counters and the counting statistics
+   * of timers and distribution summaries the amount since the previous sub-step, for {@code max}
+   * the largest value since then, for gauges the current value. Ids carry {@code statistic} and
+   * {@code atlas.dstype}; the snapshot's step is {@code subStepMillis}.
+   *
+   * <p>The accumulators of the publish step are not reset: the next {@link #poll(long)} reports
+   * what it would have reported without sub-steps, to the bit, and the recording path does no
+   * more work. The first call after {@link #stopSubSteps()} (or after a sub-step was skipped)
+   * only takes the readings the next one needs, and returns an empty snapshot. Each call reads
+   * every meter; nothing is done between calls, so stop them when nobody needs the values.
+   *
+   * @param end end of the sub-step in epoch milliseconds, a multiple of {@code subStepMillis}
+   * @param subStepMillis length of the sub-step; it divides {@link #stepMillis()}
+   */
+  public StepSnapshot pollSubStep(long end, long subStepMillis) {
+    pollLock.lock();
+    try {
+      boolean contiguous = subStepsOn && lastSubStepEnd == end - subStepMillis;
+      subStepsOn = true;
+      StepSnapshot.Builder out = new StepSnapshot.Builder(end, subStepMillis, commonTags, contiguous ? lastSubStepSize : 0);
+      for (Meter meter : this) {
+        if (meter instanceof StepMeter m) {
+          m.subStep(out, contiguous);
+        }
+      }
+      lastSubStepEnd = end;
+      if (contiguous) {
+        lastSubStepSize = out.size();
+      }
+      return out.build();
+    } finally {
+      pollLock.unlock();
+    }
+  }
+
+  /**
+   * Stops keeping sub-step state: the next {@link #poll(long)} folds what the sub-steps took back
+   * into the publish step and drops the state, after which polls do what they did before the
+   * first sub-step.
+   */
+  public void stopSubSteps() {
+    pollLock.lock();
+    try {
+      subStepsOn = false;
+    } finally {
+      pollLock.unlock();
+    }
+  }
+
+  /** Whether sub-steps are taken; read by meters during a roll-over, under the poll lock. */
+  boolean subStepsOn() {
+    return subStepsOn;
   }
 
   /**

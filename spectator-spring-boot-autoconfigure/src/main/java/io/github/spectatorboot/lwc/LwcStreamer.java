@@ -1,0 +1,322 @@
+package io.github.spectatorboot.lwc;
+
+import com.netflix.spectator.api.Clock;
+import com.netflix.spectator.api.Counter;
+import com.netflix.spectator.api.Id;
+import com.netflix.spectator.api.Timer;
+import com.netflix.spectator.atlas.impl.EvalPayload;
+import com.netflix.spectator.atlas.impl.Evaluator;
+import com.netflix.spectator.atlas.impl.EvaluatorConfig;
+import com.netflix.spectator.atlas.impl.Subscription;
+import io.github.spectatorboot.registry.StepRegistry;
+import io.github.spectatorboot.registry.StepSnapshot;
+import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.util.function.SingletonSupplier;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Streams the expressions subscribed at an Atlas LWC API ({@code atlas-lwcapi}) as
+ * {@code AtlasRegistry} does: fetches them every refresh with {@code If-None-Match}, evaluates
+ * them against the registry every LWC step, and posts the results.
+ *
+ * <p>Everything runs on the streamer's two daemon threads ({@code spectator-lwc-*}), one for the
+ * fetches and one for the steps, never on an application thread; requests block those threads
+ * only, bounded by the connect and read timeouts. While no subscription is in effect a step does
+ * nothing but look at an empty list, and the registry takes no sub-steps at all.
+ *
+ * <p>Self-metrics, in the registry: {@code spectator.lwc.measurements{id=sent}},
+ * {@code spectator.lwc.measurements{id=dropped,error=http-error|other}} (values posted or lost),
+ * {@code spectator.lwc.fetches{result=ok|not-modified|failed}} and the timer
+ * {@code spectator.atlas.publishTaskTime{id=sendToLWC}}, named as Spectator Java names its own.
+ */
+public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
+
+  private static final Logger LOGGER = LoggerFactory.getLogger(LwcStreamer.class);
+  private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  private final StepRegistry registry;
+  private final LwcConfig config;
+  private final Clock clock;
+  private final long stepMillis;
+  private final Evaluator evaluator;
+  private final SubscriptionSet subscriptions;
+  private final SingletonSupplier<WebClient> client;
+  private final Duration requestLimit;
+  private final ConnectionProvider pool = ConnectionProvider.builder("spectator-lwc").maxConnections(2)
+      .maxIdleTime(Duration.ofSeconds(30)).build();
+
+  private final Counter sentCounter;
+  private final Counter droppedHttp;
+  private final Counter droppedOther;
+  private final Id fetchesId;
+  private final Timer taskTime;
+
+  private volatile ScheduledExecutorService executor;
+  private volatile String etag;
+  private volatile String lastFetch = "none";
+  private volatile long lastFetchTime;
+  private volatile long lastEvalTimestamp;
+  private volatile int lastEvalMetrics;
+  private volatile String lastError;
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong nextWarn = new AtomicLong(Long.MIN_VALUE);
+
+  // used by the step thread only
+  private long lastTick;
+  private boolean subStepsTaken;
+
+  /**
+   * A streamer over {@code registry}.
+   *
+   * @param builder supplies a WebClient builder, for example Spring Boot's; asked for once, on the
+   *     streamer's thread; its clone gets a connector with the streamer's own small pool, timeouts
+   *     and response decompression
+   */
+  public LwcStreamer(StepRegistry registry, LwcConfig config, Supplier<WebClient.Builder> builder) {
+    this.registry = registry;
+    this.config = config;
+    this.clock = registry.clock();
+    this.stepMillis = config.stepMillis();
+    this.evaluator = new Evaluator(new EvaluatorConfig() {
+      @Override public long evaluatorStepSize() {
+        return stepMillis;
+      }
+
+      @Override public Map<String, String> commonTags() {
+        return registry.commonTags();
+      }
+    });
+    this.subscriptions = new SubscriptionSet(stepMillis, config.publishStep().toMillis(), config.ignorePublishStep(),
+        config.subscriptionTtl().toMillis());
+    this.client = SingletonSupplier.of(() -> builder.get().clone().clientConnector(new ReactorClientHttpConnector(httpClient())).build());
+    this.requestLimit = config.connectTimeout().plus(config.readTimeout().multipliedBy(2));
+    Id measurements = registry.createId("spectator.lwc.measurements");
+    this.sentCounter = registry.counter(measurements.withTag("id", "sent"));
+    this.droppedHttp = registry.counter(measurements.withTags("id", "dropped", "error", "http-error"));
+    this.droppedOther = registry.counter(measurements.withTags("id", "dropped", "error", "other"));
+    this.fetchesId = registry.createId("spectator.lwc.fetches");
+    this.taskTime = registry.timer("spectator.atlas.publishTaskTime", "id", "sendToLWC");
+  }
+
+  private HttpClient httpClient() {
+    return HttpClient.create(pool)
+        .compress(true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+        .responseTimeout(config.readTimeout());
+  }
+
+  /**
+   * Starts fetching now and every refresh, and evaluating at each LWC step boundary plus a tenth
+   * of the step (as {@code AtlasRegistry}), so that the values of the step just ended are in.
+   */
+  public synchronized void start() {
+    if (executor != null) {
+      return;
+    }
+    AtomicInteger n = new AtomicInteger();
+    var threads = new ScheduledThreadPoolExecutor(2, r -> {
+      Thread t = new Thread(r, "spectator-lwc-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    threads.setRemoveOnCancelPolicy(true);
+    long refresh = config.refreshFrequency().toMillis();
+    threads.scheduleWithFixedDelay(() -> guard(this::refresh), 0, refresh, TimeUnit.MILLISECONDS);
+    long now = clock.wallTime();
+    long first = stepMillis - Math.floorMod(now, stepMillis) + stepMillis / 10;
+    threads.scheduleAtFixedRate(() -> guard(this::tick), first, stepMillis, TimeUnit.MILLISECONDS);
+    executor = threads;
+  }
+
+  /** Stops the threads; pending requests are abandoned (LWC data is live, not worth a late send). */
+  @Override public synchronized void close() {
+    ScheduledExecutorService threads = executor;
+    executor = null;
+    if (threads != null) {
+      threads.shutdownNow();
+      try {
+        threads.awaitTermination(requestLimit.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    registry.stopSubSteps();
+    this.pool.dispose();
+  }
+
+  private void guard(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      warn("LWC task failed: " + e, e);
+    }
+  }
+
+  /** Fetches the expressions once and brings the evaluator in line; on the caller's thread. */
+  void refresh() {
+    List<Subscription> fetched = null;
+    String result;
+    try {
+      Fetched f = fetch();
+      if (f.notModified()) {
+        result = "not-modified";
+      } else {
+        fetched = LwcJson.parseExpressions(f.body());
+        etag = f.etag();
+        result = "ok";
+      }
+    } catch (RuntimeException e) {
+      result = "failed: " + reason(e);
+      warn("cannot fetch LWC subscriptions from " + config.configUri() + ", keeping the last good set: " + reason(e), null);
+    }
+    long now = clock.wallTime();
+    evaluator.sync(subscriptions.update(fetched, now));
+    lastFetch = result;
+    lastFetchTime = now;
+    registry.counter(fetchesId.withTag("result", result.startsWith("failed") ? "failed" : result)).increment();
+  }
+
+  private record Fetched(boolean notModified, String etag, byte[] body) {}
+
+  private Fetched fetch() {
+    String tag = etag;
+    Fetched f = client.obtain().get().uri(config.configUri())
+        .headers(h -> {
+          if (tag != null) {
+            h.set(HttpHeaders.IF_NONE_MATCH, tag);
+          }
+        })
+        .exchangeToMono(response -> {
+          if (response.statusCode().value() == HttpStatus.NOT_MODIFIED.value()) {
+            return response.releaseBody().thenReturn(new Fetched(true, tag, null));
+          }
+          if (!response.statusCode().is2xxSuccessful()) {
+            return response.releaseBody().then(Mono.error(new IllegalStateException("HTTP " + response.statusCode().value())));
+          }
+          String newTag = response.headers().asHttpHeaders().getETag();
+          return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
+              .map(body -> new Fetched(false, newTag, body));
+        })
+        .block(requestLimit);
+    if (f == null) {
+      throw new IllegalStateException("empty answer");
+    }
+    return f;
+  }
+
+  /** Evaluates the LWC step that ended last and posts the results; on the caller's thread. */
+  void tick() {
+    long t = clock.wallTime() / stepMillis * stepMillis;
+    if (t <= lastTick) {
+      return;
+    }
+    lastTick = t;
+    if (subscriptions.current().isEmpty()) {
+      if (subStepsTaken) {
+        registry.stopSubSteps();
+        subStepsTaken = false;
+      }
+      return;
+    }
+    long start = clock.monotonicTime();
+    subStepsTaken = true;
+    StepSnapshot values = registry.pollSubStep(t, stepMillis);
+    for (int i = 0; i < values.size(); i++) {
+      evaluator.update(values.id(i), t, values.rate(i));
+    }
+    EvalPayload payload = evaluator.eval(t);
+    lastEvalTimestamp = t;
+    lastEvalMetrics = payload.getMetrics().size();
+    if (!payload.getMetrics().isEmpty()) {
+      for (EvalPayload batch : payload.toBatches(config.batchSize())) {
+        post(batch);
+      }
+    }
+    taskTime.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private void post(EvalPayload batch) {
+    int n = batch.getMetrics().size();
+    try {
+      byte[] body = LwcJson.evalBody(batch, config.compress());
+      Integer status = client.obtain().post().uri(config.evalUri())
+          .contentType(MediaType.APPLICATION_JSON)
+          .headers(h -> {
+            if (config.compress()) {
+              h.set(HttpHeaders.CONTENT_ENCODING, "gzip");
+            }
+          })
+          .bodyValue(body)
+          .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
+          .block(requestLimit);
+      if (status != null && status >= 200 && status < 300) {
+        sentCounter.increment(n);
+        sent.addAndGet(n);
+        return;
+      }
+      droppedHttp.increment(n);
+      fail(n, "HTTP " + status);
+    } catch (RuntimeException e) {
+      droppedOther.increment(n);
+      fail(n, reason(e));
+    }
+  }
+
+  private void fail(int n, String reason) {
+    dropped.addAndGet(n);
+    lastError = reason;
+    warn("cannot post " + n + " LWC values to " + config.evalUri() + ": " + reason, null);
+  }
+
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** At WARN at most once a minute, at DEBUG otherwise: lwcapi down for an hour logs 60 lines, not 1,080. */
+  private void warn(String message, Throwable e) {
+    long now = System.nanoTime();
+    long next = nextWarn.get();
+    if ((next == Long.MIN_VALUE || now - next >= 0) && nextWarn.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
+      LOGGER.warn(message, e);
+    } else {
+      LOGGER.debug(message, e);
+    }
+  }
+
+  @Override public LwcStatus lwcStatus() {
+    return status();
+  }
+
+  /** What the streamer is doing now. */
+  public LwcStatus status() {
+    List<LwcStatus.Subscribed> subs = subscriptions.current().stream()
+        .map(s -> new LwcStatus.Subscribed(s.getId(), s.getExpression(), s.getFrequency()))
+        .toList();
+    return new LwcStatus(executor != null, config.configUri().toString(), config.evalUri().toString(), stepMillis,
+        lastFetch, lastFetchTime, etag, subs, lastEvalTimestamp, lastEvalMetrics, sent.get(), dropped.get(), lastError);
+  }
+}
