@@ -30,7 +30,9 @@ import org.springframework.util.ClassUtils;
  * that went away, the end of a streamed response, the URI template of a client call. A filter
  * of ours would see an exception before the exception handlers turned it into a status, would
  * need one implementation per stack, and would add its own per-request cost on top of the
- * observation Boot runs anyway. The benchmark {@code IpcServerBenchmark} measures both.
+ * observation Boot runs anyway. The benchmark {@code IpcServerBenchmark} measures both designs;
+ * {@code IpcInstrumentationBenchmark} measures this handler's cost per request against
+ * Micrometer's {@code http.server.requests} (see the README, Request metrics cost).
  *
  * <p>Instrumentation never throws into the exchange: a failure is counted in
  * {@code spectator.ipc.failures} and logged once at WARN, later ones at DEBUG.
