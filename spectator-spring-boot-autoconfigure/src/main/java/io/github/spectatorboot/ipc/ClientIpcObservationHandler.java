@@ -1,6 +1,7 @@
 package io.github.spectatorboot.ipc;
 
 import com.netflix.spectator.api.Registry;
+import com.netflix.spectator.ipc.IpcLogEntry;
 import com.netflix.spectator.ipc.IpcLogger;
 import io.micrometer.observation.transport.RequestReplySenderContext;
 import java.net.URI;
@@ -39,6 +40,20 @@ public abstract class ClientIpcObservationHandler<Q, C extends RequestReplySende
     }
     for (int i = 0; i < identity.length; i += 2) {
       context.getSetter().set(carrier, identity[i], identity[i + 1]);
+    }
+  }
+
+  /**
+   * Numbers the exchange among the attempts of its call when the caller passed {@link IpcAttempts}
+   * as a request attribute ({@code ipc.attempt}, and {@code ipc.attempt.final} for the last one
+   * allowed; a success is made final when it stops). Called when the exchange starts, as a retry
+   * may start before the observation of the attempt it replaces has stopped.
+   */
+  static void numberAttempt(IpcLogEntry entry, Map<String, Object> attributes) {
+    IpcAttempts attempts = IpcAttempts.from(attributes);
+    if (attempts != null) {
+      int attempt = attempts.next();
+      entry.withAttempt(attempt).withAttemptFinal(attempts.isLast(attempt));
     }
   }
 

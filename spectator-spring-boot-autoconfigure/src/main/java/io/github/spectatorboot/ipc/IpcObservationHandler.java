@@ -4,9 +4,13 @@ import com.netflix.spectator.api.Counter;
 import com.netflix.spectator.api.Registry;
 import com.netflix.spectator.ipc.IpcLogEntry;
 import com.netflix.spectator.ipc.IpcLogger;
+import com.netflix.spectator.ipc.IpcResult;
 import com.netflix.spectator.ipc.IpcStatus;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +30,9 @@ import org.springframework.util.ClassUtils;
  * that went away, the end of a streamed response, the URI template of a client call. A filter
  * of ours would see an exception before the exception handlers turned it into a status, would
  * need one implementation per stack, and would add its own per-request cost on top of the
- * observation Boot runs anyway. The benchmark {@code IpcServerBenchmark} measures both.
+ * observation Boot runs anyway. The benchmark {@code IpcServerBenchmark} measures both designs;
+ * {@code IpcInstrumentationBenchmark} measures this handler's cost per request against
+ * Micrometer's {@code http.server.requests} (see the README, Request metrics cost).
  *
  * <p>Instrumentation never throws into the exchange: a failure is counted in
  * {@code spectator.ipc.failures} and logged once at WARN, later ones at DEBUG.
@@ -46,6 +52,9 @@ public abstract class IpcObservationHandler<C extends Observation.Context> imple
   private static final Class<?> NETTY_TIMEOUT = ClassUtils.isPresent("io.netty.handler.timeout.TimeoutException", null)
       ? ClassUtils.resolveClassName("io.netty.handler.timeout.TimeoutException", null)
       : null;
+
+  /** How deep {@link #timeoutIn} looks into an exception's causes; a cycle stops there too. */
+  private static final int MAX_CAUSES = 8;
 
   private final IpcLogger logger;
   private final String owner;
@@ -128,7 +137,8 @@ public abstract class IpcObservationHandler<C extends Observation.Context> imple
    * The outcome of a client call: the path of the URI template, else {@link #UNKNOWN_ENDPOINT}
    * (never the raw path, which would make a tag value of every id in it); a call given up on is
    * {@code cancelled}; a response's status decides; without a response the exception does,
-   * through Spectator's own mapping of the I/O exception beneath Spring's wrapper.
+   * through Spectator's own mapping of the I/O exception beneath Spring's wrapper, except that a
+   * timeout anywhere among its causes is {@code timeout}, named by that timeout's exception.
    */
   static void called(IpcLogEntry entry, String uriTemplate, int httpStatus, Throwable transportError,
       boolean cancelled) {
@@ -137,14 +147,38 @@ public abstract class IpcObservationHandler<C extends Observation.Context> imple
       entry.withStatus(IpcStatus.cancelled);
     } else if (httpStatus > 0) {
       entry.withHttpStatus(httpStatus);
+      if (transportError == null && IpcStatus.forHttpStatus(httpStatus).result() == IpcResult.success) {
+        // nothing retries a success: the attempt is final whatever its number (and final is the default)
+        entry.withAttemptFinal(true);
+      }
     }
     if (transportError != null) {
-      if (NETTY_TIMEOUT != null && NETTY_TIMEOUT.isInstance(transportError)) {
-        // Netty's read and write timeouts are not java.util.concurrent.TimeoutExceptions
+      Throwable timeout = timeoutIn(transportError);
+      if (timeout != null) {
         entry.withStatus(IpcStatus.timeout);
+        entry.withException(timeout);
+      } else {
+        entry.withException(transportError);
       }
-      entry.withException(transportError);
     }
+  }
+
+  /**
+   * The timeout among {@code error} and its causes, else null. Clients wrap it: Spring's
+   * {@code ReactorClientHttpRequest} puts Netty's {@code ReadTimeoutException} inside an
+   * {@code IOException}, which Spectator alone would map to {@code connection_error}; the JDK
+   * client's {@code HttpTimeoutException} is an {@code IOException} too; and Netty's read and
+   * write timeouts are not {@code java.util.concurrent.TimeoutException}s.
+   */
+  static Throwable timeoutIn(Throwable error) {
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+      if (t instanceof SocketTimeoutException || t instanceof TimeoutException || t instanceof HttpTimeoutException
+          || (NETTY_TIMEOUT != null && NETTY_TIMEOUT.isInstance(t))) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /**

@@ -17,7 +17,9 @@ import org.springframework.web.client.ResourceAccessException;
 /**
  * {@code ipc.client.call} for every exchange of a {@code RestClient} or {@code RestTemplate} that
  * has an observation registry (those built from Spring Boot's builders), one entry per exchange:
- * connection failures and timeouts included. Sends the application's identity as Netflix headers.
+ * connection failures and timeouts included. A {@code RestClient} call that carries
+ * {@link IpcAttempts} is numbered in {@code ipc.attempt}; a {@code RestTemplate} has no request
+ * attributes, so its calls are always {@code initial}. Sends the application's identity as Netflix headers.
  */
 public final class RestClientIpcObservationHandler
     extends ClientIpcObservationHandler<ClientHttpRequest, ClientRequestObservationContext> {
@@ -44,6 +46,7 @@ public final class RestClientIpcObservationHandler
       return;
     }
     entry.withHttpMethod(request.getMethod().name());
+    numberAttempt(entry, request.getAttributes());
     sendIdentity(context);
   }
 

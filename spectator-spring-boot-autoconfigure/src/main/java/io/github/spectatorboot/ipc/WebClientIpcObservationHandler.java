@@ -16,7 +16,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 /**
  * {@code ipc.client.call} for every exchange of a {@code WebClient} that has an observation
  * registry (those built from Spring Boot's builder), one entry per attempt: a Reactor
- * {@code retry} subscribes again and so makes a new exchange. Connection failures, timeouts and
+ * {@code retry} subscribes again and so makes a new exchange, numbered in {@code ipc.attempt}
+ * when the caller passed {@link IpcAttempts}. Connection failures, timeouts and
  * cancelled calls are included. Sends the application's identity as Netflix headers.
  */
 public final class WebClientIpcObservationHandler
@@ -41,6 +42,10 @@ public final class WebClientIpcObservationHandler
   @Override void started(ClientRequestObservationContext context, IpcLogEntry entry) {
     // the request is built after the observation starts: headers go to its builder
     sendIdentity(context);
+    ClientRequest.Builder request = context.getCarrier();
+    if (request != null) {
+      request.attributes(attributes -> numberAttempt(entry, attributes));
+    }
   }
 
   @Override boolean stopped(ClientRequestObservationContext context, IpcLogEntry entry) {

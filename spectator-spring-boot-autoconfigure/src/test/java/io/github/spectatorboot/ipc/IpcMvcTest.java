@@ -34,6 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -43,6 +45,8 @@ import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 /**
  * A Spring MVC application on Tomcat that calls itself with a {@code RestClient} and a
@@ -168,6 +172,65 @@ class IpcMvcTest {
     assertThat(delta(clientBefore, counted("ipc.client.call", CLIENT)))
         .containsExactlyInAnyOrderEntriesOf(expectedClient("AnnotatedConnectException"));
     IpcMetric.validate(registry, true);
+  }
+
+  @Test
+  void aRestClientCallTheServerDoesNotAnswerInTimeIsOneTimeout() {
+    // Reactor Netty's client, the request factory Boot picks here, with a read timeout
+    ReactorClientHttpRequestFactory factory = new ReactorClientHttpRequestFactory();
+    factory.setReadTimeout(Duration.ofMillis(300));
+    RestClient rest = app.getBean(RestClient.Builder.class).requestFactory(factory).build();
+    assertReadTimeoutIsCounted(silent -> rest.get().uri(silent + "/silent/{id}", 1).retrieve().toBodilessEntity(),
+        "ReadTimeoutException");
+  }
+
+  @Test
+  void aRestTemplateCallTheServerDoesNotAnswerInTimeIsOneTimeout() {
+    // the JDK's HttpClient, whose HttpTimeoutException is an IOException
+    JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory();
+    factory.setReadTimeout(Duration.ofMillis(300));
+    RestTemplate rest = app.getBean(RestTemplateBuilder.class).build();
+    rest.setRequestFactory(factory);
+    assertReadTimeoutIsCounted(silent -> rest.getForEntity(silent + "/silent/{id}", String.class, 1),
+        "HttpTimeoutException");
+  }
+
+  @Test
+  void restClientCallsThatShareIpcAttemptsAreNumberedUntilOneSucceeds() {
+    RestClient rest = app.getBean(RestClient.Builder.class).build();
+    IpcAttempts attempts = IpcAttempts.upTo(3);
+    Map<Map<String, String>, Long> before = counted("ipc.client.call", CLIENT);
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> rest.get().uri(base + "/orders/{id}/broken", 12).attribute(IpcAttempts.ATTRIBUTE, attempts)
+          .retrieve().toBodilessEntity()).isInstanceOf(RestClientResponseException.class);
+    }
+    assertThat(rest.get().uri(base + "/orders/{id}", 12).attribute(IpcAttempts.ATTRIBUTE, attempts)
+        .retrieve().toBodilessEntity().getStatusCode().value()).isEqualTo(200);
+
+    assertThat(attempts.started()).isEqualTo(3);
+    assertThat(delta(before, counted("ipc.client.call", CLIENT))).containsExactlyInAnyOrderEntriesOf(Map.of(
+        client("/orders/{id}/broken", "unexpected_error", "500", "ipc.status.detail", "InternalServerError",
+            "ipc.attempt", "initial", "ipc.attempt.final", "false"), 1L,
+        client("/orders/{id}/broken", "unexpected_error", "500", "ipc.status.detail", "InternalServerError",
+            "ipc.attempt", "second", "ipc.attempt.final", "false"), 1L,
+        client("/orders/{id}", "success", "200", "ipc.attempt", "third_up", "ipc.attempt.final", "true"), 1L));
+    IpcMetric.validate(registry, true);
+  }
+
+  /** Calls, through {@code call}, a server that accepts the request and never answers. */
+  private void assertReadTimeoutIsCounted(java.util.function.Consumer<String> call, String detail) {
+    DisposableServer silent = HttpServer.create().host("127.0.0.1").port(0)
+        .handle((request, response) -> reactor.core.publisher.Mono.never()).bindNow();
+    try {
+      Map<Map<String, String>, Long> before = counted("ipc.client.call", CLIENT);
+      assertThatThrownBy(() -> call.accept("http://127.0.0.1:" + silent.port()))
+          .isInstanceOf(ResourceAccessException.class);
+      assertThat(delta(before, counted("ipc.client.call", CLIENT))).containsExactlyInAnyOrderEntriesOf(Map.of(
+          client("/silent/{id}", "timeout", "-1", "ipc.status.detail", detail), 1L));
+      IpcMetric.validate(registry, true);
+    } finally {
+      silent.disposeNow();
+    }
   }
 
   @Test

@@ -39,6 +39,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,6 +48,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.test.StepVerifier;
+import reactor.util.retry.Retry;
 
 /**
  * A WebFlux application on a random port that calls itself with a {@code WebClient} from Boot's
@@ -162,6 +164,24 @@ class IpcWebFluxTest {
   }
 
   @Test
+  void aWebClientCallRetriedByReactorIsOneEntryPerAttemptNumberedByIpcAttempts() {
+    Set<String> routes = Set.of("/flaky/{id}", "/steady/{id}");
+    assertThatThrownBy(() -> client.get().uri(base + "/flaky/{id}", 1).attribute(IpcAttempts.ATTRIBUTE, IpcAttempts.upTo(3))
+        .retrieve().toBodilessEntity().retryWhen(Retry.max(2)).block(Duration.ofSeconds(10)))
+        .hasRootCauseInstanceOf(WebClientResponseException.ServiceUnavailable.class);
+    assertThat(client.get().uri(base + "/steady/{id}", 2).attribute(IpcAttempts.ATTRIBUTE, IpcAttempts.upTo(3))
+        .retrieve().toBodilessEntity().block(Duration.ofSeconds(10)).getStatusCode().value()).isEqualTo(200);
+
+    awaitTrue("four client calls", () -> IpcMeters.sum(counts(registry, "ipc.client.call", CLIENT, routes::contains)) == 4);
+    assertThat(counts(registry, "ipc.client.call", CLIENT, routes::contains)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        client("/flaky/{id}", "throttled", "503", "ipc.attempt", "initial", "ipc.attempt.final", "false"), 1L,
+        client("/flaky/{id}", "throttled", "503", "ipc.attempt", "second", "ipc.attempt.final", "false"), 1L,
+        client("/flaky/{id}", "throttled", "503", "ipc.attempt", "third_up", "ipc.attempt.final", "true"), 1L,
+        client("/steady/{id}", "success", "200"), 1L));
+    IpcMetric.validate(registry, true);
+  }
+
+  @Test
   void aStreamedResponseIsTimedUntilItsLastElementIsWritten() {
     Flux<String> body = client.get().uri(base + "/orders/{id}/stream", 9).retrieve().bodyToFlux(String.class);
     StepVerifier.create(body)
@@ -268,6 +288,16 @@ class IpcWebFluxTest {
     @GetMapping("/orders/{id}/throws")
     String fails(@PathVariable String id) {
       throw new UnsupportedOperationException("not today");
+    }
+
+    @GetMapping("/flaky/{id}")
+    ResponseEntity<String> flaky(@PathVariable String id) {
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("try again");
+    }
+
+    @GetMapping("/steady/{id}")
+    Mono<String> steady(@PathVariable String id) {
+      return Mono.just("steady " + id);
     }
 
     @GetMapping("/orders/{id}/slow")
