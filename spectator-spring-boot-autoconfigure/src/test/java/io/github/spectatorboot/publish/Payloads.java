@@ -37,8 +37,17 @@ final class Payloads {
     }
   }
 
-  /** {@code text} gzip-compressed at {@link java.util.zip.Deflater#BEST_SPEED}, as the encoders used to send it. */
-  static byte[] gzipFastest(byte[] text) {
+  /** The bytes on the wire of {@code batches}. */
+  static long bodyBytes(List<EncodedBatch> batches) {
+    return batches.stream().mapToLong(b -> b.body().length).sum();
+  }
+
+  /** The bytes on the wire of {@code batches} had their text been gzipped at level 1, as the encoders used to. */
+  static long bodyBytesAtFastestLevel(List<EncodedBatch> batches) {
+    return batches.stream().mapToLong(b -> gzipFastest(gunzip(b.body())).length).sum();
+  }
+
+  private static byte[] gzipFastest(byte[] text) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes) {
       {
