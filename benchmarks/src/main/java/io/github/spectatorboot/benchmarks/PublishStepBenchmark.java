@@ -40,13 +40,13 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@code stepRegistryPublishApi}: {@code StepRegistry.poll} and this project's publish API
- *       encoder (Jackson 3 streaming JSON into gzip);</li>
+ *       encoder (JSON fragments encoded once per meter, deflated at level 3 into gzip);</li>
  *   <li>{@code stepRegistryAggregator}: {@code StepRegistry.poll} and the aggregator encoder
- *       (string table, raw deltas);</li>
+ *       (string table, raw deltas, deflated at level 2);</li>
  *   <li>{@code atlasRegistry}: Netflix's {@code AtlasRegistry.sendToAtlas()} itself, with step and
  *       lwc step both one minute: {@code pollMeters}, the consolidators, {@code getBatches}, the
  *       expiry sweep, and for every batch {@code DefaultPublisher.encodeBatch} (Smile into gzip
- *       at the same level, {@code BEST_SPEED}), called in place of the HTTP send on the calling
+ *       at {@code BEST_SPEED}), called in place of the HTTP send on the calling
  *       thread where {@code DefaultPublisher} would hand it to its sender pool.</li>
  * </ul>
  *

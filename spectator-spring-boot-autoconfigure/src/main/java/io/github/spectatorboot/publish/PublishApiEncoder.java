@@ -27,7 +27,11 @@ import java.util.Map;
  */
 final class PublishApiEncoder implements PayloadEncoder {
 
-  private static final byte[] TIMESTAMP_THEN_VALUE = ",\"value\":".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * zlib's level 3 costs about what level 1 does on this JSON (its three fastest levels share one
+   * matcher) and sends about 13% fewer bytes; level 4 takes twice the time.
+   */
+  static final int DEFLATE_LEVEL = 3;
 
   /** Encoded heads of the measurements of each id seen in the last steps. */
   private final Map<Id, Heads> heads = new HashMap<>();
@@ -39,8 +43,10 @@ final class PublishApiEncoder implements PayloadEncoder {
     generation++;
     int live = 0;
     // a compressed metric takes 12 bytes or so: room for that without growing the buffer
-    try (GzipJsonWriter out = new GzipJsonWriter(Math.min(n, batchSize) * 16)) {
+    try (GzipJsonWriter out = new GzipJsonWriter(Math.min(n, batchSize) * 16, DEFLATE_LEVEL)) {
       byte[] start = batchStart(snapshot.commonTags());
+      // every measurement of the step has its timestamp: formatted once, not 100,000 times
+      byte[] timestampThenValue = (snapshot.timestamp() + ",\"value\":").getBytes(StandardCharsets.US_ASCII);
       Id lastId = null;
       Heads lastHeads = null;
       for (int from = 0; from < n; from += batchSize) {
@@ -61,8 +67,7 @@ final class PublishApiEncoder implements PayloadEncoder {
             out.writeByte(',');
           }
           out.writeRaw(lastHeads.of(id, snapshot.statistic(i), snapshot.isRate(i)));
-          out.writeLong(snapshot.timestamp());
-          out.writeRaw(TIMESTAMP_THEN_VALUE);
+          out.writeRaw(timestampThenValue);
           out.writeDouble(snapshot.rate(i));
           out.writeByte('}');
         }

@@ -37,6 +37,30 @@ final class Payloads {
     }
   }
 
+  /** The bytes on the wire of {@code batches}. */
+  static long bodyBytes(List<EncodedBatch> batches) {
+    return batches.stream().mapToLong(b -> b.body().length).sum();
+  }
+
+  /** The bytes on the wire of {@code batches} had their text been gzipped at level 1, as the encoders used to. */
+  static long bodyBytesAtFastestLevel(List<EncodedBatch> batches) {
+    return batches.stream().mapToLong(b -> gzipFastest(gunzip(b.body())).length).sum();
+  }
+
+  private static byte[] gzipFastest(byte[] text) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes) {
+      {
+        def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+      }
+    }) {
+      out.write(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
   static JsonNode tree(byte[] gzipped) {
     return JSON.readTree(gunzip(gzipped));
   }

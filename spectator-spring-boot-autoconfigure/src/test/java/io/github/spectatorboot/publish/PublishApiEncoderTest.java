@@ -177,4 +177,17 @@ class PublishApiEncoderTest {
   void anEmptyStepNeedsNoRequest() {
     assertThat(encoder.encode(StepSnapshot.empty(START, 60_000, Map.of()), 10)).isEmpty();
   }
+
+  @Test
+  void bodiesOfBothFormatsAreSmallerThanTheSameJsonAtTheFastestDeflateLevel() {
+    for (int i = 0; i < 2_000; i++) {
+      registry.counter("requests." + (i % 20), "endpoint", "/api/resource" + i / 20).increment(1 + i % 7);
+    }
+    StepSnapshot step = nextStep();
+    for (PayloadEncoder format : List.of(encoder, new AggregatorEncoder())) {
+      List<EncodedBatch> batches = format.encode(step, 1_000);
+      assertThat(Payloads.bodyBytes(batches)).as("%s bytes on the wire against level 1", format.getClass().getSimpleName())
+          .isLessThan(Payloads.bodyBytesAtFastestLevel(batches));
+    }
+  }
 }
