@@ -91,6 +91,19 @@ public final class StartupSteps {
           .forEach(e -> lines.add(String.format(Locale.ROOT, "%.2f %.2f %s", e.getValue(),
               attributedCpu.getOrDefault(e.getKey(), 0.0), e.getKey())));
       Files.write(details, lines);
+      String windows = System.getProperty("startup.windows");
+      if (windows != null) { // each bean step's start and end in JVM uptime ms, to read beside -Xlog:class+load:...:uptimemillis
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        List<String> spans = new ArrayList<>();
+        for (TimelineEvent e : events) {
+          String bean = beanName(e.getStartupStep());
+          if (bean != null) {
+            spans.add(String.format(Locale.ROOT, "%.3f %.3f %s %s", (e.getStartTime().toEpochMilli() - jvmStart) / 1000.0,
+                (e.getEndTime().toEpochMilli() - jvmStart) / 1000.0, e.getStartupStep().getName(), bean));
+          }
+        }
+        Files.write(Path.of(windows), spans);
+      }
       System.out.printf(Locale.ROOT, "STARTUP-STEPS %d %.1f %.1f %.1f%n", wallMs, total, parseMs, totalCpu);
     }
   }
