@@ -110,7 +110,7 @@ public final class SpectatorMeterRegistry extends MeterRegistry {
   }
 
   @Override protected Counter newCounter(Meter.Id id) {
-    return new BridgedCounter(id, registry.counter(spectatorId(id)));
+    return new BridgedCounter(id, registry, spectatorId(id));
   }
 
   @Override protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {

@@ -91,6 +91,25 @@ class SpectatorMeterRegistryTest {
   }
 
   @Test
+  void aCounterIdleLongEnoughForItsSpectatorCounterToBeRemovedStillReachesTheNextStep() {
+    Counter counter = micrometer.counter("orders", "region", "eu");
+    counter.increment();
+    nextStep();
+    StepSnapshot idle = null;
+    for (int i = 0; i < 40; i++) { // far beyond the registry's TTL and the polls that drain a removed meter
+      idle = nextStep();
+    }
+    assertThat(values(idle)).doesNotContainKey("orders{region=eu, statistic=count}");
+    assertThat(registry.stream().anyMatch(m -> m.id().name().equals("orders")))
+        .as("the idle counter was removed from the registry").isFalse();
+
+    counter.increment(4);
+
+    assertThat(values(nextStep())).containsExactlyEntriesOf(Map.of("orders{region=eu, statistic=count}", 4.0));
+    assertThat(counter.count()).isEqualTo(4.0);
+  }
+
+  @Test
   void counterIncrementsArriveInTheStepTheyWereMadeInAsRates() {
     Counter counter = micrometer.counter("orders", "region", "eu");
 
