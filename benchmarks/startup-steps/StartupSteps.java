@@ -54,8 +54,11 @@ public final class StartupSteps {
 
     BufferingApplicationStartup startup = new BufferingApplicationStartup(1_000_000);
     Map<Long, Long> cpuNanos = new ConcurrentHashMap<>();
+    Map<Long, long[]> spans = new ConcurrentHashMap<>();
+    long marked = System.nanoTime();
+    WindowMarker.touch(); // its class+load line in -Xlog:class+load:...:uptimenanos happens at `marked`
     SpringApplication application = new SpringApplication(BareApplication.class);
-    application.setApplicationStartup(new CpuTimed(startup, cpuNanos));
+    application.setApplicationStartup(new CpuTimed(startup, cpuNanos, spans));
     long started = System.nanoTime();
     try (ConfigurableApplicationContext context = application.run(appArgs)) {
       long wallMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
@@ -92,17 +95,19 @@ public final class StartupSteps {
               attributedCpu.getOrDefault(e.getKey(), 0.0), e.getKey())));
       Files.write(details, lines);
       String windows = System.getProperty("startup.windows");
-      if (windows != null) { // each bean step's start and end in JVM uptime ms, to read beside -Xlog:class+load:...:uptimemillis
-        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        List<String> spans = new ArrayList<>();
+      if (windows != null) {
+        // each bean step's start and end in nanoseconds after the marker class was loaded, to read
+        // beside -Xlog:class+load:file=F:uptimenanos (the marker's line there is time 0)
+        List<String> lines2 = new ArrayList<>();
         for (TimelineEvent e : events) {
           String bean = beanName(e.getStartupStep());
-          if (bean != null) {
-            spans.add(String.format(Locale.ROOT, "%.3f %.3f %s %s", (e.getStartTime().toEpochMilli() - jvmStart) / 1000.0,
-                (e.getEndTime().toEpochMilli() - jvmStart) / 1000.0, e.getStartupStep().getName(), bean));
+          long[] span = spans.get(e.getStartupStep().getId());
+          if (bean != null && span != null) {
+            lines2.add(String.format(Locale.ROOT, "%d %d %s %s", span[0] - marked, span[1] - marked,
+                e.getStartupStep().getName(), bean));
           }
         }
-        Files.write(Path.of(windows), spans);
+        Files.write(Path.of(windows), lines2);
       }
       System.out.printf(Locale.ROOT, "STARTUP-STEPS %d %.1f %.1f %.1f%n", wallMs, total, parseMs, totalCpu);
     }
@@ -204,7 +209,7 @@ public final class StartupSteps {
    * Boot's buffering startup, with the CPU time of the thread that ran each step: unlike the
    * steps' wall-clock time, it hardly changes with what else the machine runs.
    */
-  private record CpuTimed(BufferingApplicationStartup delegate, Map<Long, Long> cpuNanos)
+  private record CpuTimed(BufferingApplicationStartup delegate, Map<Long, Long> cpuNanos, Map<Long, long[]> spans)
       implements ApplicationStartup {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -212,6 +217,7 @@ public final class StartupSteps {
     @Override public StartupStep start(String name) {
       StartupStep step = delegate.start(name);
       long startedCpu = THREADS.getCurrentThreadCpuTime();
+      long started = System.nanoTime();
       return new StartupStep() {
         @Override public String getName() {
           return step.getName();
@@ -241,9 +247,16 @@ public final class StartupSteps {
 
         @Override public void end() {
           cpuNanos.put(step.getId(), THREADS.getCurrentThreadCpuTime() - startedCpu);
+          spans.put(step.getId(), new long[] {started, System.nanoTime()});
           step.end();
         }
       };
+    }
+  }
+
+  /** Loaded at a known time, so that class-loading logs can be read against the steps' spans. */
+  private static final class WindowMarker {
+    static void touch() {
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.spectatorboot.publish;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,7 +12,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -38,7 +38,8 @@ final class AtlasSender {
   private final Duration retryBackoff;
   private final Duration attemptTimeout;
   private final Scheduler timer;
-  private final Sinks.Empty<Void> stopping = Sinks.empty();
+  /** Completed by {@link #stopRetrying()}; a future rather than a sink, whose classes would load with the sender. */
+  private final CompletableFuture<Void> stopping = new CompletableFuture<>();
   private volatile boolean stopped;
 
   /**
@@ -76,7 +77,7 @@ final class AtlasSender {
    */
   void stopRetrying() {
     stopped = true;
-    stopping.tryEmitEmpty();
+    stopping.complete(null);
   }
 
   private Mono<Answer> attempt(EncodedBatch batch, int attempt, long deadline) {
@@ -107,7 +108,7 @@ final class AtlasSender {
       return Mono.error(failure);
     }
     return Mono.delay(Duration.ofNanos(backoff), timer).then()
-        .or(stopping.asMono())
+        .or(Mono.fromFuture(stopping, true))
         .then(Mono.defer(() -> attempt(batch, attempt + 1, deadline)));
   }
 
