@@ -94,20 +94,10 @@ public final class StartupSteps {
           .forEach(e -> lines.add(String.format(Locale.ROOT, "%.2f %.2f %s", e.getValue(),
               attributedCpu.getOrDefault(e.getKey(), 0.0), e.getKey())));
       Files.write(details, lines);
-      String windows = System.getProperty("startup.windows");
-      if (windows != null) {
-        // each bean step's start and end in nanoseconds after the marker class was loaded, to read
-        // beside -Xlog:class+load:file=F:uptimenanos (the marker's line there is time 0)
-        List<String> lines2 = new ArrayList<>();
-        for (TimelineEvent e : events) {
-          String bean = beanName(e.getStartupStep());
-          long[] span = spans.get(e.getStartupStep().getId());
-          if (bean != null && span != null) {
-            lines2.add(String.format(Locale.ROOT, "%d %d %s %s", span[0] - marked, span[1] - marked,
-                e.getStartupStep().getName(), bean));
-          }
-        }
-        Files.write(Path.of(windows), lines2);
+      String classLog = System.getProperty("startup.classlog");
+      if (classLog != null) {
+        writeStartersClasses(events, spans, marked, context.getBeanFactory(), withoutStarter, Path.of(classLog),
+            Path.of(System.getProperty("startup.classes", "starter-classes.txt")));
       }
       System.out.printf(Locale.ROOT, "STARTUP-STEPS %d %.1f %.1f %.1f%n", wallMs, total, parseMs, totalCpu);
     }
@@ -133,15 +123,69 @@ public final class StartupSteps {
       if (bean == null) {
         continue;
       }
-      boolean starters = isStarters(bean, beans)
-          || (!withoutStarter.contains(bean) && underStarterStep(e, byId, beans));
-      if (starters) {
+      if (isAttributed(e, bean, byId, beans, withoutStarter)) {
         double own = ms.get(e.getStartupStep().getId()) - nestedMs.getOrDefault(e.getStartupStep().getId(), 0.0);
         attributed.merge(e.getStartupStep().getName().substring("spring.beans.".length()) + " " + bean, own,
             Double::sum);
       }
     }
     return attributed;
+  }
+
+  /** Whether a bean step is the starter's: one of its beans, or a bean only a step of its beans asked for. */
+  private static boolean isAttributed(TimelineEvent e, String bean, Map<Long, TimelineEvent> byId,
+      ConfigurableListableBeanFactory beans, Set<String> withoutStarter) {
+    return isStarters(bean, beans) || (!withoutStarter.contains(bean) && underStarterStep(e, byId, beans));
+  }
+
+  /**
+   * Writes "bean class" for each class the JVM loaded during the starter's bean steps (each step's
+   * own time, nested steps left out), read from {@code -Xlog:class+load:file=LOG:uptimenanos}, whose
+   * clock is aligned on the line of {@link WindowMarker}.
+   */
+  private static void writeStartersClasses(List<TimelineEvent> events, Map<Long, long[]> spans, long marked,
+      ConfigurableListableBeanFactory beans, Set<String> withoutStarter, Path log, Path out) throws IOException {
+    long markerAt = -1;
+    List<Map.Entry<Long, String>> loads = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      int ns = line.indexOf("ns] ");
+      if (!line.startsWith("[") || ns < 0) {
+        continue;
+      }
+      long at = Long.parseLong(line.substring(1, ns));
+      String name = line.substring(ns + 4).split(" ", 2)[0];
+      if (name.endsWith("$WindowMarker")) {
+        markerAt = at;
+      }
+      loads.add(Map.entry(at, name));
+    }
+    Map<Long, TimelineEvent> byId = new HashMap<>();
+    Map<Long, List<long[]>> nested = new HashMap<>();
+    for (TimelineEvent e : events) {
+      byId.put(e.getStartupStep().getId(), e);
+      Long parent = e.getStartupStep().getParentId();
+      long[] span = spans.get(e.getStartupStep().getId());
+      if (parent != null && span != null) {
+        nested.computeIfAbsent(parent, k -> new ArrayList<>()).add(span);
+      }
+    }
+    long offset = markerAt - marked; // log time = nanoTime + offset
+    List<String> lines = new ArrayList<>();
+    for (TimelineEvent e : events) {
+      String bean = beanName(e.getStartupStep());
+      long[] span = spans.get(e.getStartupStep().getId());
+      if (bean == null || span == null || !isAttributed(e, bean, byId, beans, withoutStarter)) {
+        continue;
+      }
+      List<long[]> inner = nested.getOrDefault(e.getStartupStep().getId(), List.of());
+      for (Map.Entry<Long, String> load : loads) {
+        long at = load.getKey() - offset;
+        if (at >= span[0] && at <= span[1] && inner.stream().noneMatch(n -> at >= n[0] && at <= n[1])) {
+          lines.add(bean + " " + load.getValue());
+        }
+      }
+    }
+    Files.write(out, lines);
   }
 
   private static boolean underStarterStep(TimelineEvent e, Map<Long, TimelineEvent> byId,
