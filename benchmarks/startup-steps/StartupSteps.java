@@ -46,7 +46,15 @@ public final class StartupSteps {
       "io.github.spectatorboot.sample.");
   private static final Set<String> BEAN_STEPS = Set.of("spring.beans.instantiate", "spring.beans.smart-initialize");
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("--preinitializer-cost")) {
+      // the background-preinit thread's work, in a fresh JVM where nothing of it is loaded yet: an upper bound
+      long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      new io.github.spectatorboot.autoconfigure.SpectatorBackgroundPreinitializer().preinitialize();
+      System.out.printf(Locale.ROOT, "PREINITIALIZER-CPU %.1f%n",
+          (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1_000_000.0);
+      return;
+    }
     Path offBeans = Path.of(args[0]);
     Path details = Path.of(args[1]);
     String[] appArgs = List.of(args).subList(2, args.length).toArray(String[]::new);
