@@ -44,8 +44,9 @@ import reactor.netty.resources.ConnectionProvider;
  * them against the registry every LWC step, and posts the results.
  *
  * <p>Everything runs on the streamer's two daemon threads ({@code spectator-lwc-*}), one for the
- * fetches and one for the steps, never on an application thread; requests block those threads
- * only, bounded by the connect and read timeouts.
+ * fetches and one for the steps, never on an application thread (but for the first readings,
+ * which {@link #start()} takes on its caller's thread); requests block those threads only,
+ * bounded by the connect and read timeouts and, for posts, by 90% of the LWC step.
  *
  * <p><b>Every step is read, subscribed or not.</b> {@code AtlasRegistry.sendToLWC} polls every
  * meter every LWC step whatever the subscriptions ({@code pollMeters(t)} before
