@@ -64,10 +64,12 @@ import reactor.netty.resources.ConnectionProvider;
  * retried by the same rules as a publish and as {@code AtlasRegistry}'s LWC posts (its one
  * {@code HttpClient} for both): at most three attempts, only on 429, 503 and failures to connect,
  * backoff from one second, all within 90% of the LWC step, so the next step is taken on time.
- * A fetch of the subscriptions is not retried ({@code AtlasRegistry} retries its GET up to three
- * times, after 1 s and 2 s): a failed fetch changes nothing, as the last good set stays in effect
- * (150 s after each fetch) and the next fetch is one refresh (10 s) away, so a retry would only
- * notice a change of subscriptions a few seconds sooner. Failures are counted below and logged
+ * A fetch of the subscriptions is not retried, where {@code AtlasRegistry}'s GET makes up to
+ * three attempts (spectator-ext-ipc {@code HttpRequestBuilder.send}, {@code RetryPolicy.SAFE}: at
+ * once after an IO error or a 5xx, after 1 s and 2 s after a 429 or 503): a failed fetch changes
+ * nothing here, as the last good set stays in effect (150 s after each fetch) and the next fetch is
+ * one refresh (10 s) away, so a retry would only notice a change of subscriptions sooner, at the
+ * price of a second retry loop beside the publisher's, which is for POSTs. Failures are counted below and logged
  * with the publisher's {@link WarnLimiter}: at WARN at most once a minute, at DEBUG otherwise.
  *
  * <p>Self-metrics, in the registry: {@code spectator.lwc.measurements{id=sent}},
