@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One LWC step over 100,000 counters, each updated during the step, with 0, 10, 100 or 1,000
  * subscriptions ({@code name,m<i>,:eq,:sum}, each matching 100 meters): ours
  * ({@code StepRegistry.pollSubStep} into spectator-reg-atlas's {@code Evaluator}, what
- * {@code LwcStreamer.tick} does before posting; with no subscription it returns at once) next to
+ * {@code LwcStreamer.tick} does before posting; with no subscription only the readings,
+ * {@code StepRegistry.readSubStep}) next to
  * {@code AtlasRegistry}'s {@code sendToLWC} before its POST ({@code pollMeters}, which it runs
  * every LWC step whatever the subscriptions, and {@code Evaluator.eval}). The POST is left out of
  * both.
@@ -137,6 +138,8 @@ public class LwcStepBenchmark {
     int step() throws ReflectiveOperationException {
       if (ours != null) {
         if (subs.isEmpty()) {
+          // readings only, as LwcStreamer.tick takes them while nothing is subscribed
+          ours.readSubStep(t, STEP);
           return 0;
         }
         StepSnapshot values = ours.pollSubStep(t, STEP);

@@ -10,6 +10,7 @@ import io.github.spectatorboot.actuate.SpectatorEndpoint.MeterView;
 import io.github.spectatorboot.actuate.SpectatorEndpoint.NoMatchingMeter;
 import io.github.spectatorboot.actuate.SpectatorEndpoint.SpectatorDescriptor;
 import io.github.spectatorboot.actuate.SpectatorEndpoint.UnknownName;
+import io.github.spectatorboot.lwc.LwcStatus;
 import io.github.spectatorboot.publish.PublisherStatus;
 import io.github.spectatorboot.registry.AtlasNames;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,7 @@ final class SpectatorPage {
       a{color:#0645ad}.muted{color:#666}.err{color:#b00}
       dl.state{display:grid;grid-template-columns:max-content 1fr;gap:0 12px;margin:4px 0}dl.state dt{color:#666}
       dl.state dd{margin:0;overflow-wrap:anywhere}
+      ul.subs{padding-left:1.2em;margin:4px 0}ul.subs code{overflow-wrap:anywhere}
       ul.names{list-style:none;padding:0;margin:0;columns:16em}ul.names li{break-inside:avoid}
       input[type=search]{font:inherit;padding:4px;width:100%;max-width:24em;box-sizing:border-box}
       .bar a,.bar span{display:inline-block;margin:0 6px 4px 0;padding:1px 6px;border:1px solid #ccc;border-radius:3px;text-decoration:none}
@@ -383,6 +385,41 @@ final class SpectatorPage {
         .append(esc(d.uri().toString())).append(" (").append(esc(d.format())).append(")</dd><dt>common tags</dt><dd>")
         .append(esc(d.commonTags().toString())).append("</dd></dl>");
     publisher(b, d.publisher());
+    lwc(b, d.lwc());
+  }
+
+  /** The LWC streamer's state and subscriptions; nothing when streaming is off. */
+  private static void lwc(StringBuilder b, @Nullable LwcStatus s) {
+    if (s == null) {
+      return;
+    }
+    b.append("<h2>Streaming (LWC)</h2><dl class=\"state lwc\"><dt>state</dt><dd>").append(s.running() ? "RUNNING" : "STOPPED")
+        .append(" &middot; every ").append(s.stepMillis() / 1000).append(" s</dd><dt>subscriptions from</dt><dd>")
+        .append(esc(s.configUri())).append("</dd><dt>last fetch</dt><dd")
+        .append(s.lastFetch().startsWith("failed") ? " class=\"err\">" : ">").append(esc(s.lastFetch()));
+    if (s.lastFetchTime() > 0) {
+      b.append(" at ").append(TIME.format(Instant.ofEpochMilli(s.lastFetchTime()))).append(" UTC");
+    }
+    b.append("</dd><dt>results to</dt><dd>").append(esc(s.evalUri())).append("</dd><dt>last step</dt><dd>");
+    if (s.lastEvalTimestamp() > 0) {
+      b.append(TIME.format(Instant.ofEpochMilli(s.lastEvalTimestamp()))).append(" UTC, ").append(s.lastEvalMetrics())
+          .append(" values");
+    } else {
+      b.append("none yet");
+    }
+    b.append("</dd><dt>sent</dt><dd>").append(s.sent()).append("</dd><dt>dropped</dt><dd>").append(s.dropped())
+        .append("</dd><dt>last error</dt><dd").append(s.lastError() == null ? ">none" : " class=\"err\">" + esc(s.lastError()))
+        .append("</dd></dl>");
+    if (s.subscriptions().isEmpty()) {
+      b.append("<p class=\"muted\">No subscription for this application at lwcapi.</p>");
+      return;
+    }
+    b.append("<ul class=\"subs\">");
+    for (LwcStatus.Subscribed sub : s.subscriptions()) {
+      b.append("<li><code>").append(esc(sub.expression())).append("</code> <span class=\"muted\">every ")
+          .append(sub.frequency() / 1000).append(" s, id ").append(esc(sub.id())).append("</span></li>");
+    }
+    b.append("</ul>");
   }
 
   private static void publisher(StringBuilder b, @Nullable PublisherStatus p) {

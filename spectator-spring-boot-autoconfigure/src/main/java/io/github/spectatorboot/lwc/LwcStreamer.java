@@ -8,10 +8,15 @@ import com.netflix.spectator.atlas.impl.EvalPayload;
 import com.netflix.spectator.atlas.impl.Evaluator;
 import com.netflix.spectator.atlas.impl.EvaluatorConfig;
 import com.netflix.spectator.atlas.impl.Subscription;
+import io.github.spectatorboot.publish.AtlasSender;
+import io.github.spectatorboot.publish.BatchOutcome;
+import io.github.spectatorboot.publish.EncodedBatch;
+import io.github.spectatorboot.publish.WarnLimiter;
 import io.github.spectatorboot.registry.StepRegistry;
 import io.github.spectatorboot.registry.StepSnapshot;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,11 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.util.function.SingletonSupplier;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -38,9 +44,33 @@ import reactor.netty.resources.ConnectionProvider;
  * them against the registry every LWC step, and posts the results.
  *
  * <p>Everything runs on the streamer's two daemon threads ({@code spectator-lwc-*}), one for the
- * fetches and one for the steps, never on an application thread; requests block those threads
- * only, bounded by the connect and read timeouts. While no subscription is in effect a step does
- * nothing but look at an empty list, and the registry takes no sub-steps at all.
+ * fetches and one for the steps, never on an application thread (but for the first readings,
+ * which {@link #start()} takes on its caller's thread); requests block those threads only,
+ * bounded by the connect and read timeouts and, for posts, by 90% of the LWC step.
+ *
+ * <p><b>Every step is read, subscribed or not.</b> {@code AtlasRegistry.sendToLWC} polls every
+ * meter every LWC step whatever the subscriptions ({@code pollMeters(t)} before
+ * {@code evaluator.eval(t)}), so a subscription that arrives gets the step in which it arrived in
+ * full. The streamer does the same: while nothing is subscribed a step only takes the readings
+ * ({@link StepRegistry#readSubStep}: one read of every meter, no ids, no evaluation, no request),
+ * and the first step after a subscription appears is evaluated and posted, as there. The start
+ * takes the first readings, so the first step posted covers what was recorded since the start.
+ * A step missed altogether (the step thread stalled past the next step boundary, for example in
+ * a long pause of the JVM) cannot be split from the one after it without a clock read on every
+ * record, which the registry never makes: the step after the gap only takes readings and is not
+ * posted, where {@code AtlasRegistry}, whose meters roll over by the clock, posts it.
+ *
+ * <p><b>Failures.</b> Results are posted with the publisher's {@link AtlasSender}, so they are
+ * retried by the same rules as a publish and as {@code AtlasRegistry}'s LWC posts (its one
+ * {@code HttpClient} for both): at most three attempts, only on 429, 503 and failures to connect,
+ * backoff from one second, all within 90% of the LWC step, so the next step is taken on time.
+ * A fetch of the subscriptions is not retried, where {@code AtlasRegistry}'s GET makes up to
+ * three attempts (spectator-ext-ipc {@code HttpRequestBuilder.send}, {@code RetryPolicy.SAFE}: at
+ * once after an IO error or a 5xx, after 1 s and 2 s after a 429 or 503): a failed fetch changes
+ * nothing here, as the last good set stays in effect (150 s after each fetch) and the next fetch is
+ * one refresh (10 s) away, so a retry would only notice a change of subscriptions sooner, at the
+ * price of a second retry loop beside the publisher's, which is for POSTs. Failures are counted below and logged
+ * with the publisher's {@link WarnLimiter}: at WARN at most once a minute, at DEBUG otherwise.
  *
  * <p>Self-metrics, in the registry: {@code spectator.lwc.measurements{id=sent}},
  * {@code spectator.lwc.measurements{id=dropped,error=http-error|other}} (values posted or lost),
@@ -50,7 +80,8 @@ import reactor.netty.resources.ConnectionProvider;
 public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
 
   private static final Logger LOGGER = LoggerFactory.getLogger(LwcStreamer.class);
-  private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /** First retry backoff of a post, as the publisher's and Spectator Java's {@code HttpRequestBuilder}. */
+  private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
   private final StepRegistry registry;
   private final LwcConfig config;
@@ -60,6 +91,9 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
   private final SubscriptionSet subscriptions;
   private final SingletonSupplier<WebClient> client;
   private final Duration requestLimit;
+  private final Duration postBudget;
+  private final AtlasSender sender;
+  private final WarnLimiter warnings;
   private final ConnectionProvider pool = ConnectionProvider.builder("spectator-lwc").maxConnections(2)
       .maxIdleTime(Duration.ofSeconds(30)).build();
 
@@ -78,11 +112,9 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
   private volatile String lastError;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong nextWarn = new AtomicLong(Long.MIN_VALUE);
 
-  // used by the step thread only
+  // used by one step at a time
   private long lastTick;
-  private boolean subStepsTaken;
 
   /**
    * A streamer over {@code registry}.
@@ -92,6 +124,11 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
    *     and response decompression
    */
   public LwcStreamer(StepRegistry registry, LwcConfig config, Supplier<WebClient.Builder> builder) {
+    this(registry, config, builder, RETRY_BACKOFF);
+  }
+
+  /** For tests: posts are retried after {@code retryBackoff}, then twice that. */
+  LwcStreamer(StepRegistry registry, LwcConfig config, Supplier<WebClient.Builder> builder, Duration retryBackoff) {
     this.registry = registry;
     this.config = config;
     this.clock = registry.clock();
@@ -109,6 +146,11 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
         config.subscriptionTtl().toMillis());
     this.client = SingletonSupplier.of(() -> builder.get().clone().clientConnector(new ReactorClientHttpConnector(httpClient())).build());
     this.requestLimit = config.connectTimeout().plus(config.readTimeout().multipliedBy(2));
+    // as the publisher gives a step's requests 90% of the step: the next step is then taken on time
+    this.postBudget = config.step().multipliedBy(9).dividedBy(10);
+    this.sender = new AtlasSender(client::obtain, config.evalUri(), config.compress(), retryBackoff, requestLimit,
+        Schedulers.parallel());
+    this.warnings = new WarnLimiter(LOGGER, clock, Duration.ofMinutes(1));
     Id measurements = registry.createId("spectator.lwc.measurements");
     this.sentCounter = registry.counter(measurements.withTag("id", "sent"));
     this.droppedHttp = registry.counter(measurements.withTags("id", "dropped", "error", "http-error"));
@@ -139,12 +181,20 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
       return t;
     });
     threads.setRemoveOnCancelPolicy(true);
+    takeFirstReadings();
     long refresh = config.refreshFrequency().toMillis();
     threads.scheduleWithFixedDelay(() -> guard(this::refresh), 0, refresh, TimeUnit.MILLISECONDS);
     long now = clock.wallTime();
     long first = stepMillis - Math.floorMod(now, stepMillis) + stepMillis / 10;
     threads.scheduleAtFixedRate(() -> guard(this::tick), first, stepMillis, TimeUnit.MILLISECONDS);
     executor = threads;
+  }
+
+  /** Takes the readings the first step needs, so that it covers what was recorded since now; before the steps start. */
+  void takeFirstReadings() {
+    long now = clock.wallTime();
+    lastTick = now - Math.floorMod(now, stepMillis);
+    registry.readSubStep(lastTick, stepMillis);
   }
 
   /** Stops the threads; pending requests are abandoned (LWC data is live, not worth a late send). */
@@ -167,7 +217,8 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
     try {
       task.run();
     } catch (RuntimeException e) {
-      warn("LWC task failed: " + e, e);
+      warnings.warn("LWC task failed: " + e);
+      LOGGER.debug("LWC task failed", e);
     }
   }
 
@@ -186,7 +237,7 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
       }
     } catch (RuntimeException e) {
       result = "failed: " + reason(e);
-      warn("cannot fetch LWC subscriptions from " + config.configUri() + ", keeping the last good set: " + reason(e), null);
+      warnings.warn("cannot fetch LWC subscriptions from " + config.configUri() + ", keeping the last good set: " + reason(e));
     }
     long now = clock.wallTime();
     evaluator.sync(subscriptions.update(fetched, now));
@@ -231,14 +282,12 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
     }
     lastTick = t;
     if (subscriptions.current().isEmpty()) {
-      if (subStepsTaken) {
-        registry.stopSubSteps();
-        subStepsTaken = false;
-      }
+      // readings only, as AtlasRegistry polls every meter every LWC step: a subscription that
+      // arrives before the next step gets that step in full
+      registry.readSubStep(t, stepMillis);
       return;
     }
     long start = clock.monotonicTime();
-    subStepsTaken = true;
     StepSnapshot values = registry.pollSubStep(t, stepMillis);
     for (int i = 0; i < values.size(); i++) {
       evaluator.update(values.id(i), t, values.rate(i));
@@ -247,44 +296,54 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
     lastEvalTimestamp = t;
     lastEvalMetrics = payload.getMetrics().size();
     if (!payload.getMetrics().isEmpty()) {
-      for (EvalPayload batch : payload.toBatches(config.batchSize())) {
-        post(batch);
-      }
+      post(payload.toBatches(config.batchSize()));
     }
     taskTime.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
   }
 
-  private void post(EvalPayload batch) {
-    int n = batch.getMetrics().size();
+  /** Posts the batches at once and waits for them, retries included, at most the post budget. */
+  private void post(List<EvalPayload> batches) {
+    List<Mono<BatchOutcome>> sends = new ArrayList<>(batches.size());
+    int total = 0;
+    for (EvalPayload batch : batches) {
+      int n = batch.getMetrics().size();
+      total += n;
+      sends.add(sender.send(new EncodedBatch(LwcJson.evalBody(batch, config.compress()), n), postBudget));
+    }
+    List<BatchOutcome> outcomes;
     try {
-      byte[] body = LwcJson.evalBody(batch, config.compress());
-      Integer status = client.obtain().post().uri(config.evalUri())
-          .contentType(MediaType.APPLICATION_JSON)
-          .headers(h -> {
-            if (config.compress()) {
-              h.set(HttpHeaders.CONTENT_ENCODING, "gzip");
-            }
-          })
-          .bodyValue(body)
-          .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
-          .block(requestLimit);
-      if (status != null && status >= 200 && status < 300) {
-        sentCounter.increment(n);
-        sent.addAndGet(n);
-        return;
-      }
-      droppedHttp.increment(n);
-      fail(n, "HTTP " + status);
+      // the sender ends within the budget; the bound on the wait is a backstop
+      outcomes = Flux.merge(sends).collectList().block(postBudget.plusSeconds(1));
     } catch (RuntimeException e) {
-      droppedOther.increment(n);
-      fail(n, reason(e));
+      outcomes = null;
+    }
+    if (outcomes == null) {
+      droppedOther.increment(total);
+      fail(total, "no outcome within " + postBudget);
+      return;
+    }
+    for (BatchOutcome o : outcomes) {
+      if (o.sent() > 0) {
+        sentCounter.increment(o.sent());
+        sent.addAndGet(o.sent());
+      }
+      int http = o.droppedValidation() + o.droppedHttp();
+      if (http > 0) {
+        droppedHttp.increment(http);
+      }
+      if (o.droppedOther() > 0) {
+        droppedOther.increment(o.droppedOther());
+      }
+      if (o.dropped() > 0) {
+        fail(o.dropped(), o.error());
+      }
     }
   }
 
   private void fail(int n, String reason) {
     dropped.addAndGet(n);
     lastError = reason;
-    warn("cannot post " + n + " LWC values to " + config.evalUri() + ": " + reason, null);
+    warnings.warn("cannot post " + n + " LWC values to " + config.evalUri() + ": " + reason);
   }
 
   private static String reason(Throwable e) {
@@ -294,17 +353,6 @@ public final class LwcStreamer implements LwcStatusSource, AutoCloseable {
     }
     String message = root.getMessage();
     return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
-
-  /** At WARN at most once a minute, at DEBUG otherwise: lwcapi down for an hour logs 60 lines, not 1,080. */
-  private void warn(String message, Throwable e) {
-    long now = System.nanoTime();
-    long next = nextWarn.get();
-    if ((next == Long.MIN_VALUE || now - next >= 0) && nextWarn.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
-      LOGGER.warn(message, e);
-    } else {
-      LOGGER.debug(message, e);
-    }
   }
 
   @Override public LwcStatus lwcStatus() {

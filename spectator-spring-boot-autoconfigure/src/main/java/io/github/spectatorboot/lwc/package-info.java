@@ -11,7 +11,10 @@
  * swapped out of the meter at each LWC step and folded back in at the roll-over (the maximum of
  * maxima is exact), gauges are sampled. The published values are the same to the bit with or
  * without streaming, and the recording path reads no clock, allocates nothing and does no more
- * work. Without subscriptions nothing runs per step but a look at an empty list.
+ * work. Without subscriptions a step only takes the readings
+ * ({@link io.github.spectatorboot.registry.StepRegistry#readSubStep}), as {@code AtlasRegistry}
+ * polls every meter every LWC step whatever the subscriptions, so that a subscription that
+ * arrives gets its first step in full.
  *
  * <p><b>The query language is not written again here.</b> This package uses the parser, query
  * index and evaluator of {@code com.netflix.spectator:spectator-reg-atlas}
@@ -30,7 +33,10 @@
  * 8 data words, escaping, regex semantics, simplification) would be several hundred lines to keep
  * equal to Atlas's by hand.
  *
- * <p>This package depends on {@code registry}, spectator-reg-atlas, WebClient and Jackson; never
- * on {@code publish}.
+ * <p>This package depends on {@code registry}, spectator-reg-atlas, WebClient and Jackson, and on
+ * {@code publish} for its sender and log limiter only
+ * ({@link io.github.spectatorboot.publish.AtlasSender},
+ * {@link io.github.spectatorboot.publish.WarnLimiter}): results are posted and retried by the
+ * publisher's rules, with no second retry loop.
  */
 package io.github.spectatorboot.lwc;

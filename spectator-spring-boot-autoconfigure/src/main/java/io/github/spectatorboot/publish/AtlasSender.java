@@ -27,14 +27,19 @@ import tools.jackson.databind.json.JsonMapper;
  * the next step is sent, and the final flush's end within the shutdown timeout). Other statuses,
  * read timeouts and connections lost mid-request are not retried: the backend may already have
  * counted the data, and the aggregator would count it twice.
+ *
+ * <p>Public for the LWC streamer ({@code io.github.spectatorboot.lwc}), whose posts of evaluated
+ * values retry by the same rules, as {@code AtlasRegistry} posts both through one HTTP client
+ * with one retry policy; applications have no use for it.
  */
-final class AtlasSender {
+public final class AtlasSender {
 
   /** Attempts per request, the first included. */
   static final int MAX_ATTEMPTS = 3;
 
   private final Supplier<WebClient> client;
   private final URI uri;
+  private final boolean gzip;
   private final Duration retryBackoff;
   private final Duration attemptTimeout;
   private final Scheduler timer;
@@ -50,8 +55,24 @@ final class AtlasSender {
    * @param timer where backoffs and the backstop wait
    */
   AtlasSender(Supplier<WebClient> client, URI uri, Duration retryBackoff, Duration attemptTimeout, Scheduler timer) {
+    this(client, uri, true, retryBackoff, attemptTimeout, timer);
+  }
+
+  /**
+   * As the package's own constructor, for bodies that are gzip-compressed or not.
+   *
+   * @param client the client, asked for at each attempt (a failure to supply it is a failed attempt)
+   * @param uri where batches are posted
+   * @param gzip whether the bodies are gzip-compressed ({@code Content-Encoding: gzip})
+   * @param retryBackoff the first backoff; the next one doubles, each with jitter
+   * @param attemptTimeout bound on one attempt, as a backstop behind the connect and read timeouts
+   * @param timer where backoffs and the backstop wait
+   */
+  public AtlasSender(Supplier<WebClient> client, URI uri, boolean gzip, Duration retryBackoff, Duration attemptTimeout,
+      Scheduler timer) {
     this.client = client;
     this.uri = uri;
+    this.gzip = gzip;
     this.retryBackoff = retryBackoff;
     this.attemptTimeout = attemptTimeout;
     this.timer = timer;
@@ -61,7 +82,7 @@ final class AtlasSender {
    * Sends {@code batch}, retries included, within {@code budget}: a retry is made only if its
    * backoff ends before the budget does, and an attempt waits at most what is left of it.
    */
-  Mono<BatchOutcome> send(EncodedBatch batch, Duration budget) {
+  public Mono<BatchOutcome> send(EncodedBatch batch, Duration budget) {
     int n = batch.size();
     long deadline = timer.now(TimeUnit.NANOSECONDS) + budget.toNanos();
     return attempt(batch, 1, deadline)
@@ -116,7 +137,11 @@ final class AtlasSender {
     return client.get().post()
         .uri(uri)
         .contentType(MediaType.APPLICATION_JSON)
-        .header(HttpHeaders.CONTENT_ENCODING, "gzip")
+        .headers(h -> {
+          if (gzip) {
+            h.set(HttpHeaders.CONTENT_ENCODING, "gzip");
+          }
+        })
         .accept(MediaType.APPLICATION_JSON)
         .bodyValue(batch.body())
         .exchangeToMono(response -> response.bodyToMono(String.class)

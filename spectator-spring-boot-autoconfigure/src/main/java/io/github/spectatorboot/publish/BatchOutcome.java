@@ -9,7 +9,7 @@ package io.github.spectatorboot.publish;
  * @param droppedOther never answered: refused or timed-out connection, read timeout, reset, cancelled
  * @param error what went wrong, with the server's sample messages, or {@code null}
  */
-record BatchOutcome(int sent, int droppedValidation, int droppedHttp, int droppedOther, String error) {
+public record BatchOutcome(int sent, int droppedValidation, int droppedHttp, int droppedOther, String error) {
 
   static BatchOutcome sent(int n) {
     return new BatchOutcome(n, 0, 0, 0, null);
@@ -23,7 +23,8 @@ record BatchOutcome(int sent, int droppedValidation, int droppedHttp, int droppe
     return new BatchOutcome(0, 0, 0, n, error);
   }
 
-  int dropped() {
+  /** Measurements lost, whatever the reason. */
+  public int dropped() {
     return droppedValidation + droppedHttp + droppedOther;
   }
 }

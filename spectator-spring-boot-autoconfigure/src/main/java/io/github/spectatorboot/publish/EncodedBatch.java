@@ -1,9 +1,9 @@
 package io.github.spectatorboot.publish;
 
 /**
- * One request body, ready to POST.
+ * One request body, ready to POST with an {@link AtlasSender}.
  *
- * @param body the JSON payload, gzip-compressed
+ * @param body the JSON payload, gzip-compressed when the sender says so
  * @param size the number of measurements in it
  */
-record EncodedBatch(byte[] body, int size) {}
+public record EncodedBatch(byte[] body, int size) {}

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 
 /**
  * Logs at WARN at most once per interval and at DEBUG otherwise, so that a backend failing every
- * step does not flood the log; the next WARN says how many were held back.
+ * step does not flood the log; the next WARN says how many were held back. Public for the LWC
+ * streamer, whose failures are logged the same way.
  */
-final class WarnLimiter {
+public final class WarnLimiter {
 
   private final Logger logger;
   private final Clock clock;
@@ -18,13 +19,15 @@ final class WarnLimiter {
   private final AtomicLong nextWarn = new AtomicLong(Long.MIN_VALUE);
   private final AtomicInteger suppressed = new AtomicInteger();
 
-  WarnLimiter(Logger logger, Clock clock, Duration interval) {
+  /** Logs to {@code logger} at WARN at most once per {@code interval} of {@code clock}'s monotonic time. */
+  public WarnLimiter(Logger logger, Clock clock, Duration interval) {
     this.logger = logger;
     this.clock = clock;
     this.intervalNanos = interval.toNanos();
   }
 
-  void warn(String message) {
+  /** Logs {@code message} at WARN, or at DEBUG when a WARN went out less than an interval ago. */
+  public void warn(String message) {
     long now = clock.monotonicTime();
     long next = nextWarn.get();
     if ((next == Long.MIN_VALUE || now - next >= 0) && nextWarn.compareAndSet(next, now + intervalNanos)) {

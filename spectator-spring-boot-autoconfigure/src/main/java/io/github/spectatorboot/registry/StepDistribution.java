@@ -295,12 +295,17 @@ abstract class StepDistribution extends StepMeter {
   /** The sums and maximum recorded so far in the step, each cell claimed to be read. */
   private record Reading(long count, double total, double totalOfSquares, long max) {}
 
-  /** Reads every cell and the overflow; with {@code takeMax}, also resets their maxima. */
+  /**
+   * Reads every cell and the overflow; with {@code takeMax}, also resets their maxima. The
+   * overflow maximum is read before and after the overflow count, as {@link #takeStep()} does, so
+   * that a reading that has an overflow record's count has its maximum too.
+   */
   private Reading read(boolean takeMax) {
     long m = takeMax ? (long) OVERFLOW_MAX.getAndSet(this, 0L) : (long) OVERFLOW_MAX.getVolatile(this);
     long c = (long) OVERFLOW_COUNT.getVolatile(this);
     double t = (double) OVERFLOW_TOTAL.getVolatile(this);
     double sq = (double) OVERFLOW_TOTAL_OF_SQUARES.getVolatile(this);
+    m = Math.max(m, (long) OVERFLOW_MAX.getVolatile(this));
     DistributionCell[] s = stripes;
     int cells = s == null ? 1 : s.length + 1;
     for (int i = 0; i < cells; i++) {

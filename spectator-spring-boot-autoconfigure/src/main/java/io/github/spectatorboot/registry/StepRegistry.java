@@ -233,25 +233,41 @@ public final class StepRegistry extends AbstractRegistry {
    * <p>The accumulators of the publish step are not reset: the next {@link #poll(long)} reports
    * what it would have reported without sub-steps, to the bit, and the recording path does no
    * more work. The first call after {@link #stopSubSteps()} (or after a sub-step was skipped)
-   * only takes the readings the next one needs, and returns an empty snapshot. Each call reads
+   * only takes the readings the next one needs, and returns an empty snapshot: the values since
+   * the last reading span more than one sub-step, and which part of them fell into the sub-step
+   * ending at {@code end} cannot be known without a clock read on every record. Each call reads
    * every meter; nothing is done between calls, so stop them when nobody needs the values.
    *
    * @param end end of the sub-step in epoch milliseconds, a multiple of {@code subStepMillis}
    * @param subStepMillis length of the sub-step; it divides {@link #stepMillis()}
    */
   public StepSnapshot pollSubStep(long end, long subStepMillis) {
+    return subStep(end, subStepMillis, true);
+  }
+
+  /**
+   * Takes the readings of the sub-step that ends at {@code end} as {@link #pollSubStep} does, but
+   * reports nothing: the next {@code pollSubStep} (for the sub-step after this one) then reports
+   * its sub-step in full. Cheaper than {@code pollSubStep} (no ids, no snapshot), for a consumer
+   * that needs no values now but may need the next sub-step's.
+   */
+  public void readSubStep(long end, long subStepMillis) {
+    subStep(end, subStepMillis, false);
+  }
+
+  private StepSnapshot subStep(long end, long subStepMillis, boolean report) {
     pollLock.lock();
     try {
-      boolean contiguous = subStepsOn && lastSubStepEnd == end - subStepMillis;
+      boolean emit = report && subStepsOn && lastSubStepEnd == end - subStepMillis;
       subStepsOn = true;
-      StepSnapshot.Builder out = new StepSnapshot.Builder(end, subStepMillis, commonTags, contiguous ? lastSubStepSize : 0);
+      StepSnapshot.Builder out = new StepSnapshot.Builder(end, subStepMillis, commonTags, emit ? lastSubStepSize : 0);
       for (Meter meter : this) {
         if (meter instanceof StepMeter m) {
-          m.subStep(out, contiguous);
+          m.subStep(out, emit);
         }
       }
       lastSubStepEnd = end;
-      if (contiguous) {
+      if (emit) {
         lastSubStepSize = out.size();
       }
       return out.build();

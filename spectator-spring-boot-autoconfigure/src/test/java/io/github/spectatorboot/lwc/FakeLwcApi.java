@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Plays atlas-lwcapi on 127.0.0.1: serves {@code GET /lwc/api/v1/expressions/{cluster}} with an
  * ETag (the quoted CRC32 of the body, as lwcapi) and 304 for a matching {@code If-None-Match}, and
  * keeps every {@code POST /lwc/api/v1/evaluate/{client}} body, gunzipped, per client. It can go
- * away (the port then refuses connections) and come back on the same port.
+ * away (the port then refuses connections) and come back on the same port, and answer the next
+ * posts with scripted statuses (a body is kept only when answered 200).
  */
 final class FakeLwcApi implements AutoCloseable {
 
@@ -39,6 +42,9 @@ final class FakeLwcApi implements AutoCloseable {
   final List<String> ifNoneMatch = new CopyOnWriteArrayList<>();
   final Map<String, List<JsonNode>> posts = new ConcurrentHashMap<>();
   final List<String> contentEncodings = new CopyOnWriteArrayList<>();
+  /** Statuses for the next posts, in order; 200 once empty. */
+  final Queue<Integer> evalStatuses = new ConcurrentLinkedQueue<>();
+  final AtomicInteger postAttempts = new AtomicInteger();
 
   FakeLwcApi() {
     this.server = bind(0);
@@ -69,8 +75,13 @@ final class FakeLwcApi implements AutoCloseable {
               }
               String client = req.param("client");
               String encoding = req.requestHeaders().get("Content-Encoding");
+              postAttempts.incrementAndGet();
+              Integer scripted = evalStatuses.poll();
               return req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
                   .flatMap(body -> {
+                    if (scripted != null && scripted != 200) {
+                      return res.status(scripted).send().then();
+                    }
                     contentEncodings.add(client + ":" + encoding);
                     posts.computeIfAbsent(client, k -> new CopyOnWriteArrayList<>())
                         .add(JSON.readTree("gzip".equals(encoding) ? gunzip(body) : body));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.netflix.spectator.api.ManualClock;
 import io.github.spectatorboot.registry.StepRegistry;
 import io.github.spectatorboot.registry.StepRegistryConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +27,7 @@ class LwcStreamerTest {
       StepRegistryConfig.defaults().withCommonTags(Map.of("nf.app", "app1", "nf.cluster", "app1-main")));
   private final FakeLwcApi lwcapi = new FakeLwcApi();
   private final LwcStreamer streamer = new LwcStreamer(registry,
-      LwcDifferentialTest.config(lwcapi.configUri(), lwcapi.evalUri("ours")), WebClient::builder);
+      LwcDifferentialTest.config(lwcapi.configUri(), lwcapi.evalUri("ours")), WebClient::builder, Duration.ofMillis(10));
 
   @AfterEach
   void stop() {
@@ -102,13 +103,71 @@ class LwcStreamerTest {
   }
 
   @Test
-  void withoutSubscriptionsAStepDoesNothing() {
+  void withoutSubscriptionsAStepOnlyTakesReadingsSoTheFirstStepOfANewSubscriptionIsPostedInFull() {
+    var counter = registry.counter("lc");
     streamer.refresh();
-    registry.counter("lc").increment();
     stepTo(1);
+    counter.increment(3);
     stepTo(2);
     assertThat(lwcapi.posts("ours")).isEmpty();
     assertThat(streamer.status().lastEvalTimestamp()).isZero();
+
+    // recorded before the subscription arrives, in the same step: AtlasRegistry posts it, so do we
+    counter.increment(2);
+    lwcapi.serve(FakeLwcApi.expression("sum", "name,lc,:eq,:sum", 5_000));
+    streamer.refresh();
+    counter.increment(3);
+    stepTo(3);
+    assertThat(lastPost()).containsExactly(Map.entry("sum{name=lc}", 1.0));
+    assertThat(streamer.status().lastEvalTimestamp()).isEqualTo(T0 + 3 * STEP);
+  }
+
+  @Test
+  void aPostAnswered503IsRetriedAndCountedOnceAsSent() {
+    registry.counter("lc").increment(5);
+    lwcapi.serve(FakeLwcApi.expression("sum", "name,lc,:eq,:sum", 5_000));
+    streamer.refresh();
+    stepTo(0);
+    registry.counter("lc").increment(5);
+    lwcapi.evalStatuses.add(503);
+    stepTo(1);
+    assertThat(lwcapi.postAttempts.get()).isEqualTo(2);
+    assertThat(lastPost()).containsExactly(Map.entry("sum{name=lc}", 1.0));
+    assertThat(streamer.status().sent()).isEqualTo(1);
+    assertThat(streamer.status().dropped()).isZero();
+  }
+
+  @Test
+  void aPostAnswered500IsNotRetriedAndItsValuesAreCountedAsDropped() {
+    lwcapi.serve(FakeLwcApi.expression("sum", "name,lc,:eq,:sum", 5_000),
+        FakeLwcApi.expression("by", "name,lc,:eq,:sum,(,k,),:by", 5_000));
+    streamer.refresh();
+    stepTo(0);
+    registry.counter("lc", "k", "a").increment(5);
+    lwcapi.evalStatuses.add(500);
+    stepTo(1);
+    assertThat(lwcapi.postAttempts.get()).isEqualTo(1);
+    assertThat(lwcapi.posts("ours")).isEmpty();
+    assertThat(streamer.status().dropped()).isEqualTo(2);
+    assertThat(streamer.status().lastError()).isEqualTo("HTTP 500");
+    registry.poll(T0 + 60_000);
+    assertThat(registry.counter("spectator.lwc.measurements", "id", "dropped", "error", "http-error").actualCount())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void theFirstReadingsAtTheStartLetTheFirstStepBePosted() {
+    var counter = registry.counter("lc");
+    counter.increment(100);
+    clock.setWallTime(T0 + STEP + 2_000);
+    lwcapi.serve(FakeLwcApi.expression("sum", "name,lc,:eq,:sum", 5_000));
+    streamer.refresh();
+    streamer.takeFirstReadings();
+    counter.increment(4);
+    clock.setWallTime(T0 + 2 * STEP + 1);
+    streamer.tick();
+    // what was recorded before the start is left out, as the streamer did not know it
+    assertThat(lastPost()).containsExactly(Map.entry("sum{name=lc}", 0.8));
   }
 
   private void stepTo(int step) {

@@ -114,6 +114,28 @@ class SubStepTest {
     assertThat(value(r.pollSubStep(T0 + 5 * SUB, SUB), "n", "count")).isEqualTo(4.0);
   }
 
+  @Test
+  void aReadingWithoutValuesLetsTheNextSubStepReportInFullAndMovesNoPublishedValue() {
+    ManualClock clock = new ManualClock(T0, 0);
+    StepRegistry plain = new StepRegistry(clock, StepRegistryConfig.defaults());
+    StepRegistry r = new StepRegistry(clock, StepRegistryConfig.defaults());
+    for (StepRegistry x : List.of(plain, r)) {
+      x.counter("c").increment(5);
+      x.timer("t").record(7, TimeUnit.SECONDS);
+    }
+    r.readSubStep(T0 + SUB, SUB);
+    r.readSubStep(T0 + 2 * SUB, SUB);
+    for (StepRegistry x : List.of(plain, r)) {
+      x.counter("c").increment(2);
+      x.timer("t").record(3, TimeUnit.SECONDS);
+    }
+    StepSnapshot sub = r.pollSubStep(T0 + 3 * SUB, SUB);
+    assertThat(value(sub, "c", "count")).isEqualTo(2.0);
+    assertThat(value(sub, "t", "count")).isEqualTo(1.0);
+    assertThat(value(sub, "t", "max")).isEqualTo(3.0);
+    assertIdentical(plain.poll(T0 + STEP), r.poll(T0 + STEP), 0);
+  }
+
   private static double value(StepSnapshot s, String name, String statistic) {
     for (int i = 0; i < s.size(); i++) {
       if (s.id(i).name().equals(name) && s.statistic(i).equals(statistic)) {
