@@ -162,7 +162,10 @@ public final class AtlasPublisher implements AutoCloseable {
     this.config = config;
     this.format = config.resolvedFormat();
     this.clock = registry.clock();
-    this.encoder = PayloadEncoder.of(format);
+    // the step's bodies are independent: written and deflated on up to numThreads cores at once,
+    // as Spectator's DefaultPublisher encodes each batch on its sender pool of numThreads
+    this.encoder = PayloadEncoder.of(format, new BatchCompressor(task -> Schedulers.parallel().schedule(task),
+        Math.min(config.numThreads(), Runtime.getRuntime().availableProcessors())));
     if ((sharedConnections == null) != (sharedLoops == null)) {
       throw new IllegalArgumentException("share both the connections and the loops, or neither");
     }

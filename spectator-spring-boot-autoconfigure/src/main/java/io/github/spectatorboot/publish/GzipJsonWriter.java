@@ -20,11 +20,13 @@ final class GzipJsonWriter implements AutoCloseable {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   /** Longs represent every integer up to 2^53 exactly; beyond that a double is written as such. */
   private static final double MAX_EXACT_LONG = 9.007199254740992E15;
+  private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+    1_000_000_000};
+  private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
 
   private final Deflater deflater;
   private final CRC32 crc = new CRC32();
   private final byte[] in = new byte[32 * 1024];
-  private final StringBuilder digits = new StringBuilder(32);
   private int length;
   private long total;
   private byte[] out;
@@ -112,28 +114,44 @@ final class GzipJsonWriter implements AutoCloseable {
     length = end;
   }
 
+  /** Writes a comma and {@code v}, which is not negative: the aggregator's indexes and counts. */
+  void writeCommaInt(int v) {
+    if (in.length - length < 11) {
+      flush();
+    }
+    in[length++] = ',';
+    if (v < 10) {
+      in[length++] = (byte) ('0' + v);
+      return;
+    }
+    int digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5 : 10;
+    if (digits == 10) {
+      while (digits > 1 && v < POW10[digits - 1]) {
+        digits--;
+      }
+    }
+    for (int i = length + digits - 1; i >= length; i--) {
+      int next = v / 10;
+      in[i] = (byte) ('0' + v - next * 10);
+      v = next;
+    }
+    length += digits;
+  }
+
   /**
    * Writes a finite value: without a fraction when it is a whole number (counters mostly are),
-   * else as {@link Double#toString} does, formatted into a reused {@link StringBuilder}: the
-   * JDK's formatter then allocates nothing for most values, where a {@code String} per value
-   * (Jackson's {@code writeNumber(double)}, or its Schubfach writer) would be some 5 MB for a
-   * step of 100,000 measurements.
+   * else as the shortest decimal that reads back as the same {@code double}
+   * ({@link ShortestDecimal}), straight into the buffer. {@code -0.0} keeps its sign.
    */
   void writeDouble(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < MAX_EXACT_LONG) {
+    if (v == Math.rint(v) && Math.abs(v) < MAX_EXACT_LONG && Double.doubleToRawLongBits(v) != NEGATIVE_ZERO) {
       writeLong((long) v);
       return;
     }
-    digits.setLength(0);
-    digits.append(v);
-    int n = digits.length();
-    if (in.length - length < n) {
+    if (in.length - length < ShortestDecimal.MAX_CHARS) {
       flush();
     }
-    for (int i = 0; i < n; i++) {
-      in[length + i] = (byte) digits.charAt(i);
-    }
-    length += n;
+    length = ShortestDecimal.write(v, in, length);
   }
 
   /** Writes {@code s} as a JSON string, quotes included. */

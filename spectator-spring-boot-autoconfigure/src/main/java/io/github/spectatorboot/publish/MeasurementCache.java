@@ -1,0 +1,169 @@
+package io.github.spectatorboot.publish;
+
+import com.netflix.spectator.api.Id;
+import io.github.spectatorboot.registry.StepSnapshot;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What an encoder derives once from a measurement's id and statistic (its encoded tags, its
+ * string-table indexes), kept from one step to the next: a meter's id does not change between
+ * steps, so nothing forces re-encoding it.
+ *
+ * <p>A poll lists the meters in the same order every step until meters come or go, so the lookup
+ * first checks what was at the same position of the last step, by identity: a steady step costs
+ * two reference comparisons per measurement and no hashing. Only a measurement found elsewhere
+ * goes through a map by id. Positions are kept in pages of {@value #PAGE_SIZE}, so that no array
+ * is one of G1's humongous objects however many meters there are. What a step did not use is
+ * dropped at its end. One thread at a time.
+ *
+ * @param <T> what is derived for one measurement
+ */
+final class MeasurementCache<T> {
+
+  /** Derives the value of one measurement, on the first step it appears. */
+  @FunctionalInterface
+  interface Deriver<T> {
+    T derive(Id id, String statistic, boolean rate);
+  }
+
+  private static final int PAGE_BITS = 12;
+  private static final int PAGE_SIZE = 1 << PAGE_BITS;
+  private static final int PAGE_MASK = PAGE_SIZE - 1;
+
+  private final Deriver<T> deriver;
+  private final Map<Id, ById> byId = new HashMap<>();
+  private Id[][] ids = new Id[0][];
+  private String[][] statistics = new String[0][];
+  private boolean[][] rates = new boolean[0][];
+  private ById[][] owners = new ById[0][];
+  private Object[][] values = new Object[0][];
+  private int lastSize;
+  private int generation;
+  private int live;
+
+  MeasurementCache(Deriver<T> deriver) {
+    this.deriver = deriver;
+  }
+
+  /** Starts a step of {@code size} measurements. */
+  void startStep(int size) {
+    generation++;
+    live = 0;
+    int pages = (size + PAGE_SIZE - 1) >>> PAGE_BITS;
+    if (pages > ids.length) {
+      ids = Arrays.copyOf(ids, pages);
+      statistics = Arrays.copyOf(statistics, pages);
+      rates = Arrays.copyOf(rates, pages);
+      owners = Arrays.copyOf(owners, pages);
+      values = Arrays.copyOf(values, pages);
+      for (int p = 0; p < pages; p++) {
+        if (ids[p] == null) {
+          ids[p] = new Id[PAGE_SIZE];
+          statistics[p] = new String[PAGE_SIZE];
+          rates[p] = new boolean[PAGE_SIZE];
+          owners[p] = new ById[PAGE_SIZE];
+          values[p] = new Object[PAGE_SIZE];
+        }
+      }
+    }
+    // positions past this step's end would hold on to meters that left
+    for (int i = size; i < lastSize; i++) {
+      ids[i >>> PAGE_BITS][i & PAGE_MASK] = null;
+      owners[i >>> PAGE_BITS][i & PAGE_MASK] = null;
+      values[i >>> PAGE_BITS][i & PAGE_MASK] = null;
+    }
+    lastSize = size;
+  }
+
+  /** The value of measurement {@code i} of the step started last. */
+  @SuppressWarnings("unchecked")
+  T get(StepSnapshot snapshot, int i) {
+    Id id = snapshot.id(i);
+    String statistic = snapshot.statistic(i);
+    boolean rate = snapshot.isRate(i);
+    int p = i >>> PAGE_BITS;
+    int o = i & PAGE_MASK;
+    ById owner;
+    Object value;
+    if (ids[p][o] == id && statistics[p][o] == statistic && rates[p][o] == rate) {
+      owner = owners[p][o];
+      value = values[p][o];
+    } else {
+      owner = byId.computeIfAbsent(id, k -> new ById());
+      value = owner.of(id, statistic, rate, deriver);
+      ids[p][o] = id;
+      statistics[p][o] = statistic;
+      rates[p][o] = rate;
+      owners[p][o] = owner;
+      values[p][o] = value;
+    }
+    if (owner.generation != generation) {
+      owner.generation = generation;
+      live++;
+    }
+    return (T) value;
+  }
+
+  /**
+   * Ends the step: ids it did not use take their values with them, once they are a third of
+   * those kept.
+   *
+   * @return whether values were dropped
+   */
+  boolean endStep() {
+    if (byId.size() > live + live / 2 + 16) {
+      byId.values().removeIf(h -> h.generation != generation);
+      return true;
+    }
+    return false;
+  }
+
+  /** Calls {@code action} with every value kept. */
+  @SuppressWarnings("unchecked")
+  void forEachValue(Consumer<T> action) {
+    for (ById owner : byId.values()) {
+      for (int k = 0; k < owner.size; k++) {
+        action.accept((T) owner.values[k]);
+      }
+    }
+  }
+
+  /** Forgets everything, for an encoder that must derive every value again. */
+  void clear() {
+    byId.clear();
+    for (int i = 0; i < lastSize; i++) {
+      ids[i >>> PAGE_BITS][i & PAGE_MASK] = null;
+      owners[i >>> PAGE_BITS][i & PAGE_MASK] = null;
+      values[i >>> PAGE_BITS][i & PAGE_MASK] = null;
+    }
+  }
+
+  /** The values of one id, one per statistic (four at most for the registry's meters). */
+  private static final class ById {
+    private String[] statistics = new String[1];
+    private boolean[] rates = new boolean[1];
+    private Object[] values = new Object[1];
+    private int size;
+    int generation;
+
+    <T> Object of(Id id, String statistic, boolean rate, Deriver<T> deriver) {
+      for (int k = 0; k < size; k++) {
+        if ((statistics[k] == statistic || statistics[k].equals(statistic)) && rates[k] == rate) {
+          return values[k];
+        }
+      }
+      if (size == statistics.length) {
+        statistics = Arrays.copyOf(statistics, size * 4);
+        rates = Arrays.copyOf(rates, size * 4);
+        values = Arrays.copyOf(values, size * 4);
+      }
+      statistics[size] = statistic;
+      rates[size] = rate;
+      values[size] = deriver.derive(id, statistic, rate);
+      return values[size++];
+    }
+  }
+}
