@@ -18,7 +18,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <ul>
  *   <li>poll only ({@code StepRegistry.poll});</li>
- *   <li>poll + encode + gzip, each format, as the benchmark times it;</li>
+ *   <li>poll + encode + gzip, each format, as the benchmark times it, on one thread and on one
+ *       thread per core (both, {@code AtlasRegistry} too);</li>
  *   <li>deflate only: the bodies of the last step, gunzipped, deflated again by a reused
  *       {@link Deflater} in 32 KB blocks as the encoders do, at several levels, with the bytes on
  *       the wire per measurement each level gives; and the CRC-32 alone.</li>
@@ -47,6 +48,11 @@ public final class PublishStepSplit {
     long[] publish = new long[steps];
     long[] aggregator = new long[steps];
     long[] atlasStep = new long[steps];
+    long[] publishParallel = new long[steps];
+    long[] aggregatorParallel = new long[steps];
+    long[] atlasParallelStep = new long[steps];
+    PublishStepBenchmark.AtlasRegistryParallelState atlasParallel = new PublishStepBenchmark.AtlasRegistryParallelState();
+    atlasParallel.setUp();
     List<?> publishBatches = null;
     List<?> aggregatorBatches = null;
     for (int i = 0; i < steps; i++) {
@@ -72,6 +78,20 @@ public final class PublishStepSplit {
       t0 = System.nanoTime();
       atlas.sendToAtlas.invokeExact(atlas.registry);
       atlasStep[i] = System.nanoTime() - t0;
+      ours.recordOneStep();
+      t0 = System.nanoTime();
+      List<?> b = (List<?>) ours.encode.invokeExact(ours.publishEncoderParallel, ours.registry.poll(ours.stepEnd),
+          PublishStepBenchmark.BATCH_SIZE);
+      publishParallel[i] = System.nanoTime() - t0;
+      ours.recordOneStep();
+      t0 = System.nanoTime();
+      b = (List<?>) ours.encode.invokeExact(ours.aggregatorEncoderParallel, ours.registry.poll(ours.stepEnd),
+          PublishStepBenchmark.BATCH_SIZE);
+      aggregatorParallel[i] = System.nanoTime() - t0;
+      atlasParallel.recordOneStep();
+      t0 = System.nanoTime();
+      atlasParallel.sendToAtlas.invokeExact(atlasParallel.registry);
+      atlasParallelStep[i] = System.nanoTime() - t0;
     }
     System.out.printf("one step of 100,000 measurements, median of the last %d steps, ms%n", steps - steps / 2);
     System.out.printf("  poll only                                %7.1f%n", median(poll));
@@ -79,6 +99,11 @@ public final class PublishStepSplit {
     System.out.printf("  ours, aggregator:  poll + encode + gzip  %7.1f%n", median(aggregator));
     System.out.printf("  AtlasRegistry.sendToAtlas (Smile + gzip) %7.1f   %.2f bytes per measurement%n", median(atlasStep),
         (double) atlas.publisher.lastBytes / atlas.publisher.lastMeasurements);
+    System.out.printf("on %d threads (ours: the calling thread and a pool; AtlasRegistry: a pool, as its sender pool)%n",
+        PublishStepBenchmark.THREADS);
+    System.out.printf("  ours, publish API: poll + encode + gzip  %7.1f%n", median(publishParallel));
+    System.out.printf("  ours, aggregator:  poll + encode + gzip  %7.1f%n", median(aggregatorParallel));
+    System.out.printf("  AtlasRegistry.sendToAtlas (Smile + gzip) %7.1f%n", median(atlasParallelStep));
     deflateOnly("publish API", publishBatches, steps);
     deflateOnly("aggregator", aggregatorBatches, steps);
   }

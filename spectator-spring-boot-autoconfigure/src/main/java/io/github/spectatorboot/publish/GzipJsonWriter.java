@@ -1,5 +1,8 @@
 package io.github.spectatorboot.publish;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -22,7 +25,22 @@ final class GzipJsonWriter implements AutoCloseable {
   private static final double MAX_EXACT_LONG = 9.007199254740992E15;
   private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
     1_000_000_000};
+  /** {@code ,0} to {@code ,999} as little-endian ints: the aggregator's indexes are mostly below 1,000. */
+  private static final int COMMA_INTS = 1000;
+  private static final int[] COMMA_INT_TEXT = new int[COMMA_INTS];
+  private static final VarHandle INT_VIEW = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
+
+  static {
+    for (int v = 0; v < COMMA_INTS; v++) {
+      byte[] text = ("," + v).getBytes(StandardCharsets.US_ASCII);
+      int packed = 0;
+      for (int b = text.length - 1; b >= 0; b--) {
+        packed = packed << 8 | text[b];
+      }
+      COMMA_INT_TEXT[v] = packed;
+    }
+  }
 
   private final Deflater deflater;
   private final CRC32 crc = new CRC32();
@@ -119,16 +137,16 @@ final class GzipJsonWriter implements AutoCloseable {
     if (in.length - length < 11) {
       flush();
     }
-    in[length++] = ',';
-    if (v < 10) {
-      in[length++] = (byte) ('0' + v);
+    if (v < COMMA_INTS) {
+      // one 4-byte store of the text, then the position moves by its length
+      INT_VIEW.set(in, length, COMMA_INT_TEXT[v]);
+      length += v < 10 ? 2 : v < 100 ? 3 : 4;
       return;
     }
-    int digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5 : 10;
-    if (digits == 10) {
-      while (digits > 1 && v < POW10[digits - 1]) {
-        digits--;
-      }
+    in[length++] = ',';
+    int digits = 4;
+    while (digits < 10 && v >= POW10[digits]) {
+      digits++;
     }
     for (int i = length + digits - 1; i >= length; i--) {
       int next = v / 10;

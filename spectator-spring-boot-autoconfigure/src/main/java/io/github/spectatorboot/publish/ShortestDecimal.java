@@ -37,8 +37,14 @@ final class ShortestDecimal {
   /** g1, g0 of each k from {@link #K_MIN} to {@link #K_MAX}: g = g1 2^63 + g0. */
   private static final long[] G = table();
   private static final long[] POW10 = new long[19];
+  /** "00" to "99". */
+  private static final byte[] DIGIT_PAIRS = new byte[200];
 
   static {
+    for (int d = 0; d < 100; d++) {
+      DIGIT_PAIRS[2 * d] = (byte) ('0' + d / 10);
+      DIGIT_PAIRS[2 * d + 1] = (byte) ('0' + d % 10);
+    }
     POW10[0] = 1;
     for (int i = 1; i < POW10.length; i++) {
       POW10[i] = POW10[i - 1] * 10;
@@ -185,12 +191,21 @@ final class ShortestDecimal {
     return pos;
   }
 
-  /** The n decimal digits of f at out[pos, pos + n). */
+  /** The n decimal digits of f at out[pos, pos + n), two at a time. */
   private static void digits(long f, int n, byte[] out, int pos) {
-    for (int i = pos + n - 1; i >= pos; i--) {
-      long next = f / 10;
-      out[i] = (byte) ('0' + (f - next * 10));
+    int i = pos + n;
+    while (f >= 100) {
+      long next = f / 100;
+      int two = (int) (f - next * 100);
+      out[--i] = DIGIT_PAIRS[2 * two + 1];
+      out[--i] = DIGIT_PAIRS[2 * two];
       f = next;
+    }
+    if (f >= 10) {
+      out[--i] = DIGIT_PAIRS[2 * (int) f + 1];
+      out[--i] = DIGIT_PAIRS[2 * (int) f];
+    } else {
+      out[--i] = (byte) ('0' + f);
     }
   }
 
