@@ -23,22 +23,20 @@ final class GzipJsonWriter implements AutoCloseable {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   /** Longs represent every integer up to 2^53 exactly; beyond that a double is written as such. */
   private static final double MAX_EXACT_LONG = 9.007199254740992E15;
-  private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
-    1_000_000_000};
-  /** {@code ,0} to {@code ,999} as little-endian ints: the aggregator's indexes are mostly below 1,000. */
-  private static final int COMMA_INTS = 1000;
-  private static final int[] COMMA_INT_TEXT = new int[COMMA_INTS];
+  /** {@code 0} to {@code 999} as little-endian ints: the aggregator's indexes and most counts are below 1,000. */
+  private static final int SMALL = 1000;
+  private static final int[] SMALL_TEXT = new int[SMALL];
   private static final VarHandle INT_VIEW = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
 
   static {
-    for (int v = 0; v < COMMA_INTS; v++) {
-      byte[] text = ("," + v).getBytes(StandardCharsets.US_ASCII);
+    for (int v = 0; v < SMALL; v++) {
+      byte[] text = Integer.toString(v).getBytes(StandardCharsets.US_ASCII);
       int packed = 0;
       for (int b = text.length - 1; b >= 0; b--) {
         packed = packed << 8 | text[b];
       }
-      COMMA_INT_TEXT[v] = packed;
+      SMALL_TEXT[v] = packed;
     }
   }
 
@@ -109,7 +107,7 @@ final class GzipJsonWriter implements AutoCloseable {
   }
 
   void writeLong(long v) {
-    if (in.length - length < 20) {
+    if (in.length - length < 21) {
       flush();
     }
     if (v < 0) {
@@ -120,40 +118,30 @@ final class GzipJsonWriter implements AutoCloseable {
       in[length++] = '-';
       v = -v;
     }
-    int digits = 1;
-    for (long p = 10; digits < 19 && v >= p; p *= 10) {
-      digits++;
-    }
-    int end = length + digits;
-    for (int i = end - 1; i >= length; i--) {
-      in[i] = (byte) ('0' + (v % 10));
-      v /= 10;
-    }
-    length = end;
+    putNonNegative(v);
   }
 
   /** Writes a comma and {@code v}, which is not negative: the aggregator's indexes and counts. */
   void writeCommaInt(int v) {
-    if (in.length - length < 11) {
+    if (in.length - length < 21) {
       flush();
     }
-    if (v < COMMA_INTS) {
-      // one 4-byte store of the text, then the position moves by its length
-      INT_VIEW.set(in, length, COMMA_INT_TEXT[v]);
-      length += v < 10 ? 2 : v < 100 ? 3 : 4;
+    in[length++] = ',';
+    putNonNegative(v);
+  }
+
+  /** Writes {@code v} at the position, which has room for 20 bytes. */
+  private void putNonNegative(long v) {
+    if (v < SMALL) {
+      // one 4-byte store of the text (the bytes past it are written over later), then the
+      // position moves by its length
+      INT_VIEW.set(in, length, SMALL_TEXT[(int) v]);
+      length += v < 10 ? 1 : v < 100 ? 2 : 3;
       return;
     }
-    in[length++] = ',';
-    int digits = 4;
-    while (digits < 10 && v >= POW10[digits]) {
-      digits++;
-    }
-    for (int i = length + digits - 1; i >= length; i--) {
-      int next = v / 10;
-      in[i] = (byte) ('0' + v - next * 10);
-      v = next;
-    }
-    length += digits;
+    int n = ShortestDecimal.digitCount(v);
+    ShortestDecimal.digits(v, n, in, length);
+    length += n;
   }
 
   /**

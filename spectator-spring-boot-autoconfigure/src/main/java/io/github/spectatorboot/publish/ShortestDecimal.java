@@ -135,10 +135,7 @@ final class ShortestDecimal {
       f /= 10;
       e++;
     }
-    int n = 1;
-    while (n < 18 && f >= POW10[n]) {
-      n++;
-    }
+    int n = digitCount(f);
     // the value is d.ddd 10^exp
     int exp = e + n - 1;
     if (exp >= 0 && exp < 7) {
@@ -191,8 +188,17 @@ final class ShortestDecimal {
     return pos;
   }
 
-  /** The n decimal digits of f at out[pos, pos + n), two at a time. */
-  private static void digits(long f, int n, byte[] out, int pos) {
+  /** The number of decimal digits of {@code f}, which is not negative. */
+  static int digitCount(long f) {
+    int n = 1;
+    while (n < 19 && f >= POW10[n]) {
+      n++;
+    }
+    return n;
+  }
+
+  /** The n decimal digits of f (not negative) at out[pos, pos + n), two at a time. */
+  static void digits(long f, int n, byte[] out, int pos) {
     int i = pos + n;
     while (f >= 100) {
       long next = f / 100;
