@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  *
  * <p>A poll lists the meters in the same order every step until meters come or go, so the lookup
  * first checks what was at the same position of the last step, by identity: a steady step costs
- * two reference comparisons per measurement and no hashing. Only a measurement found elsewhere
- * goes through a map by id. Positions are kept in pages of {@value #PAGE_SIZE}, so that no array
+ * three comparisons per measurement, no hashing and no bookkeeping. Only a measurement found
+ * elsewhere goes through a map by id, and only after such a step are the ids still in use counted. Positions are kept in pages of {@value #PAGE_SIZE}, so that no array
  * is one of G1's humongous objects however many meters there are. What a step did not use is
  * dropped at its end. One thread at a time.
  *
@@ -40,9 +40,10 @@ final class MeasurementCache<T> {
   private boolean[][] rates = new boolean[0][];
   private ById[][] owners = new ById[0][];
   private Object[][] values = new Object[0][];
-  private int lastSize;
+  private int size;
+  /** Whether this step found a measurement away from its last position, or has fewer of them. */
+  private boolean moved;
   private int generation;
-  private int live;
 
   MeasurementCache(Deriver<T> deriver) {
     this.deriver = deriver;
@@ -50,8 +51,9 @@ final class MeasurementCache<T> {
 
   /** Starts a step of {@code size} measurements. */
   void startStep(int size) {
-    generation++;
-    live = 0;
+    int lastSize = this.size;
+    this.size = size;
+    moved = size < lastSize;
     int pages = (size + PAGE_SIZE - 1) >>> PAGE_BITS;
     if (pages > ids.length) {
       ids = Arrays.copyOf(ids, pages);
@@ -75,7 +77,6 @@ final class MeasurementCache<T> {
       owners[i >>> PAGE_BITS][i & PAGE_MASK] = null;
       values[i >>> PAGE_BITS][i & PAGE_MASK] = null;
     }
-    lastSize = size;
   }
 
   /** The value of measurement {@code i} of the step started last. */
@@ -86,24 +87,17 @@ final class MeasurementCache<T> {
     boolean rate = snapshot.isRate(i);
     int p = i >>> PAGE_BITS;
     int o = i & PAGE_MASK;
-    ById owner;
-    Object value;
     if (ids[p][o] == id && statistics[p][o] == statistic && rates[p][o] == rate) {
-      owner = owners[p][o];
-      value = values[p][o];
-    } else {
-      owner = byId.computeIfAbsent(id, k -> new ById());
-      value = owner.of(id, statistic, rate, deriver);
-      ids[p][o] = id;
-      statistics[p][o] = statistic;
-      rates[p][o] = rate;
-      owners[p][o] = owner;
-      values[p][o] = value;
+      return (T) values[p][o];
     }
-    if (owner.generation != generation) {
-      owner.generation = generation;
-      live++;
-    }
+    moved = true;
+    ById owner = byId.computeIfAbsent(id, k -> new ById());
+    Object value = owner.of(id, statistic, rate, deriver);
+    ids[p][o] = id;
+    statistics[p][o] = statistic;
+    rates[p][o] = rate;
+    owners[p][o] = owner;
+    values[p][o] = value;
     return (T) value;
   }
 
@@ -114,11 +108,29 @@ final class MeasurementCache<T> {
    * @return whether values were dropped
    */
   boolean endStep() {
+    if (!moved) {
+      // every measurement where it was: no id came or went
+      return false;
+    }
+    generation++;
+    int live = 0;
+    for (int i = 0; i < size; i++) {
+      ById owner = owners[i >>> PAGE_BITS][i & PAGE_MASK];
+      if (owner.generation != generation) {
+        owner.generation = generation;
+        live++;
+      }
+    }
     if (byId.size() > live + live / 2 + 16) {
       byId.values().removeIf(h -> h.generation != generation);
       return true;
     }
     return false;
+  }
+
+  /** How many ids have values kept. */
+  int ids() {
+    return byId.size();
   }
 
   /** Calls {@code action} with every value kept. */
@@ -134,7 +146,7 @@ final class MeasurementCache<T> {
   /** Forgets everything, for an encoder that must derive every value again. */
   void clear() {
     byId.clear();
-    for (int i = 0; i < lastSize; i++) {
+    for (int i = 0; i < size; i++) {
       ids[i >>> PAGE_BITS][i & PAGE_MASK] = null;
       owners[i >>> PAGE_BITS][i & PAGE_MASK] = null;
       values[i >>> PAGE_BITS][i & PAGE_MASK] = null;
