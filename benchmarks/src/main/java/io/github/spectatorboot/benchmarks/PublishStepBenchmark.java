@@ -144,6 +144,14 @@ public class PublishStepBenchmark {
       stepEnd += STEP_MILLIS;
     }
 
+    /** Polls the step and encodes it with {@code encoder}: what each of our benchmarks times. */
+    List<?> step(Object encoder) throws Throwable {
+      StepSnapshot snapshot = registry.poll(stepEnd);
+      lastSize = snapshot.size();
+      lastBatches = (List<?>) encode.invokeExact(encoder, snapshot, BATCH_SIZE);
+      return lastBatches;
+    }
+
     @TearDown(Level.Trial)
     public void check() throws ReflectiveOperationException {
       if (lastSize < COUNTERS + 4 * TIMERS) {
@@ -212,34 +220,22 @@ public class PublishStepBenchmark {
 
   @Benchmark
   public List<?> stepRegistryPublishApi(StepRegistryState s) throws Throwable {
-    StepSnapshot snapshot = s.registry.poll(s.stepEnd);
-    s.lastSize = snapshot.size();
-    s.lastBatches = (List<?>) s.encode.invokeExact(s.publishEncoder, snapshot, BATCH_SIZE);
-    return s.lastBatches;
+    return s.step(s.publishEncoder);
   }
 
   @Benchmark
   public List<?> stepRegistryAggregator(StepRegistryState s) throws Throwable {
-    StepSnapshot snapshot = s.registry.poll(s.stepEnd);
-    s.lastSize = snapshot.size();
-    s.lastBatches = (List<?>) s.encode.invokeExact(s.aggregatorEncoder, snapshot, BATCH_SIZE);
-    return s.lastBatches;
+    return s.step(s.aggregatorEncoder);
   }
 
   @Benchmark
   public List<?> stepRegistryPublishApiParallel(StepRegistryState s) throws Throwable {
-    StepSnapshot snapshot = s.registry.poll(s.stepEnd);
-    s.lastSize = snapshot.size();
-    s.lastBatches = (List<?>) s.encode.invokeExact(s.publishEncoderParallel, snapshot, BATCH_SIZE);
-    return s.lastBatches;
+    return s.step(s.publishEncoderParallel);
   }
 
   @Benchmark
   public List<?> stepRegistryAggregatorParallel(StepRegistryState s) throws Throwable {
-    StepSnapshot snapshot = s.registry.poll(s.stepEnd);
-    s.lastSize = snapshot.size();
-    s.lastBatches = (List<?>) s.encode.invokeExact(s.aggregatorEncoderParallel, snapshot, BATCH_SIZE);
-    return s.lastBatches;
+    return s.step(s.aggregatorEncoderParallel);
   }
 
   @Benchmark

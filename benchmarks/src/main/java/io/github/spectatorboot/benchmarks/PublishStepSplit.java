@@ -56,7 +56,7 @@ public final class PublishStepSplit {
     List<?> publishBatches = null;
     List<?> aggregatorBatches = null;
     for (int i = 0; i < steps; i++) {
-      // the same step three times over: poll alone, then each format with its own poll
+      // the same step over and over: poll alone, then each path with its own poll
       ours.recordOneStep();
       long t0 = System.nanoTime();
       StepSnapshot snapshot = ours.registry.poll(ours.stepEnd);
@@ -64,34 +64,14 @@ public final class PublishStepSplit {
       if (snapshot.size() < PublishStepBenchmark.COUNTERS + 4 * PublishStepBenchmark.TIMERS) {
         throw new IllegalStateException("the step held " + snapshot.size() + " measurements");
       }
-      ours.recordOneStep();
-      t0 = System.nanoTime();
-      publishBatches = (List<?>) ours.encode.invokeExact(ours.publishEncoder, ours.registry.poll(ours.stepEnd),
-          PublishStepBenchmark.BATCH_SIZE);
-      publish[i] = System.nanoTime() - t0;
-      ours.recordOneStep();
-      t0 = System.nanoTime();
-      aggregatorBatches = (List<?>) ours.encode.invokeExact(ours.aggregatorEncoder, ours.registry.poll(ours.stepEnd),
-          PublishStepBenchmark.BATCH_SIZE);
-      aggregator[i] = System.nanoTime() - t0;
-      atlas.recordOneStep();
-      t0 = System.nanoTime();
-      atlas.sendToAtlas.invokeExact(atlas.registry);
-      atlasStep[i] = System.nanoTime() - t0;
-      ours.recordOneStep();
-      t0 = System.nanoTime();
-      List<?> b = (List<?>) ours.encode.invokeExact(ours.publishEncoderParallel, ours.registry.poll(ours.stepEnd),
-          PublishStepBenchmark.BATCH_SIZE);
-      publishParallel[i] = System.nanoTime() - t0;
-      ours.recordOneStep();
-      t0 = System.nanoTime();
-      b = (List<?>) ours.encode.invokeExact(ours.aggregatorEncoderParallel, ours.registry.poll(ours.stepEnd),
-          PublishStepBenchmark.BATCH_SIZE);
-      aggregatorParallel[i] = System.nanoTime() - t0;
-      atlasParallel.recordOneStep();
-      t0 = System.nanoTime();
-      atlasParallel.sendToAtlas.invokeExact(atlasParallel.registry);
-      atlasParallelStep[i] = System.nanoTime() - t0;
+      publish[i] = time(ours, ours.publishEncoder);
+      publishBatches = ours.lastBatches;
+      aggregator[i] = time(ours, ours.aggregatorEncoder);
+      aggregatorBatches = ours.lastBatches;
+      atlasStep[i] = time(atlas);
+      publishParallel[i] = time(ours, ours.publishEncoderParallel);
+      aggregatorParallel[i] = time(ours, ours.aggregatorEncoderParallel);
+      atlasParallelStep[i] = time(atlasParallel);
     }
     System.out.printf("one step of 100,000 measurements, median of the last %d steps, ms%n", steps - steps / 2);
     System.out.printf("  poll only                                %7.1f%n", median(poll));
@@ -106,6 +86,22 @@ public final class PublishStepSplit {
     System.out.printf("  AtlasRegistry.sendToAtlas (Smile + gzip) %7.1f%n", median(atlasParallelStep));
     deflateOnly("publish API", publishBatches, steps);
     deflateOnly("aggregator", aggregatorBatches, steps);
+  }
+
+  /** Nanoseconds of one step of ours: record, then time poll + encode + gzip. */
+  private static long time(PublishStepBenchmark.StepRegistryState ours, Object encoder) throws Throwable {
+    ours.recordOneStep();
+    long t0 = System.nanoTime();
+    ours.step(encoder);
+    return System.nanoTime() - t0;
+  }
+
+  /** Nanoseconds of one step of {@code AtlasRegistry}: record, then time {@code sendToAtlas}. */
+  private static long time(PublishStepBenchmark.AtlasRegistryState atlas) throws Throwable {
+    atlas.recordOneStep();
+    long t0 = System.nanoTime();
+    atlas.sendToAtlas.invokeExact(atlas.registry);
+    return System.nanoTime() - t0;
   }
 
   /** Deflates the gunzipped bodies again at each level. */
