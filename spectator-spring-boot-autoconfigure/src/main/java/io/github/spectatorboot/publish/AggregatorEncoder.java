@@ -81,14 +81,15 @@ final class AggregatorEncoder implements PayloadEncoder {
       for (; i < n && count < batchSize; i++) {
         double v = snapshot.delta(i);
         Entry e = entries.get(snapshot, i);
-        // spectator-py drops adds of zero or less; our adds are never negative, so this skips zeros
-        if (e.op != OP_ADD || v > 0.0) {
+        // spectator-py drops adds of zero or less; our adds are never negative, so this skips
+        // zeros (and the snapshot holds no NaN: this is a guard)
+        if ((e.op != OP_ADD || v > 0.0) && !Double.isNaN(v)) {
           selected[count] = e;
           values[count++] = v;
         }
       }
       if (count > 0) {
-        selectedOf.add(Arrays.copyOf(selected, count));
+        selectedOf.add(count == selected.length ? selected : Arrays.copyOf(selected, count));
         valuesOf.add(values);
       }
     }
