@@ -22,6 +22,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,7 +51,16 @@ import org.openjdk.jmh.annotations.TearDown;
  *       expiry sweep, and for every batch {@code DefaultPublisher.encodeBatch} (Smile into gzip
  *       at {@code BEST_SPEED}), called in place of the HTTP send on the calling
  *       thread where {@code DefaultPublisher} would hand it to its sender pool.</li>
+ *   <li>{@code stepRegistryPublishApiParallel}, {@code stepRegistryAggregatorParallel}: the same
+ *       encoders writing and deflating the step's batches on one thread per core (the calling
+ *       thread and a pool), as the publisher runs them;</li>
+ *   <li>{@code atlasRegistryParallel}: {@code AtlasRegistry} with its batches encoded on a pool of
+ *       one thread per core, as {@code DefaultPublisher} does on its sender pool, and
+ *       {@code sendToAtlas} waiting for them all, as it does.</li>
  * </ul>
+ *
+ * <p>The parallel variants trade CPU time on other cores for wall time: their ms/op is the wall
+ * time of the step, and {@code -prof gc} counts the allocation of every thread.
  *
  * <p>Recording into the meters happens in the per-invocation setup, outside the measured time.
  * The encoders and {@code sendToAtlas}/{@code encodeBatch} are not public, so they are reached
@@ -103,6 +115,8 @@ public class PublishStepBenchmark {
     long stepEnd;
     Object publishEncoder;
     Object aggregatorEncoder;
+    Object publishEncoderParallel;
+    Object aggregatorEncoderParallel;
     MethodHandle encode;
     int lastSize;
     List<?> lastBatches;
@@ -119,12 +133,23 @@ public class PublishStepBenchmark {
           .asType(MethodType.methodType(List.class, Object.class, StepSnapshot.class, int.class));
       publishEncoder = newInstance("io.github.spectatorboot.publish.PublishApiEncoder");
       aggregatorEncoder = newInstance("io.github.spectatorboot.publish.AggregatorEncoder");
+      Object compressor = newCompressor();
+      publishEncoderParallel = newInstance("io.github.spectatorboot.publish.PublishApiEncoder", compressor);
+      aggregatorEncoderParallel = newInstance("io.github.spectatorboot.publish.AggregatorEncoder", compressor);
     }
 
     @Setup(Level.Invocation)
     public void recordOneStep() {
       meters.recordOneStep();
       stepEnd += STEP_MILLIS;
+    }
+
+    /** Polls the step and encodes it with {@code encoder}: what each of our benchmarks times. */
+    List<?> step(Object encoder) throws Throwable {
+      StepSnapshot snapshot = registry.poll(stepEnd);
+      lastSize = snapshot.size();
+      lastBatches = (List<?>) encode.invokeExact(encoder, snapshot, BATCH_SIZE);
+      return lastBatches;
     }
 
     @TearDown(Level.Trial)
@@ -156,11 +181,16 @@ public class PublishStepBenchmark {
     MethodHandle sendToAtlas;
     EncodingPublisher publisher;
 
+    /** Where the batches are encoded: {@code null} for the calling thread. */
+    Executor encoders() {
+      return null;
+    }
+
     @Setup(Level.Trial)
     public void setUp() throws Throwable {
       clock = new ManualClock();
       clock.setWallTime(System.currentTimeMillis() / STEP_MILLIS * STEP_MILLIS + STEP_MILLIS / 2);
-      publisher = new EncodingPublisher();
+      publisher = new EncodingPublisher(encoders());
       registry = new AtlasRegistry(clock, new BenchAtlasConfig(publisher));
       meters = new Meters(registry);
       Method send = AtlasRegistry.class.getDeclaredMethod("sendToAtlas");
@@ -190,18 +220,22 @@ public class PublishStepBenchmark {
 
   @Benchmark
   public List<?> stepRegistryPublishApi(StepRegistryState s) throws Throwable {
-    StepSnapshot snapshot = s.registry.poll(s.stepEnd);
-    s.lastSize = snapshot.size();
-    s.lastBatches = (List<?>) s.encode.invokeExact(s.publishEncoder, snapshot, BATCH_SIZE);
-    return s.lastBatches;
+    return s.step(s.publishEncoder);
   }
 
   @Benchmark
   public List<?> stepRegistryAggregator(StepRegistryState s) throws Throwable {
-    StepSnapshot snapshot = s.registry.poll(s.stepEnd);
-    s.lastSize = snapshot.size();
-    s.lastBatches = (List<?>) s.encode.invokeExact(s.aggregatorEncoder, snapshot, BATCH_SIZE);
-    return s.lastBatches;
+    return s.step(s.aggregatorEncoder);
+  }
+
+  @Benchmark
+  public List<?> stepRegistryPublishApiParallel(StepRegistryState s) throws Throwable {
+    return s.step(s.publishEncoderParallel);
+  }
+
+  @Benchmark
+  public List<?> stepRegistryAggregatorParallel(StepRegistryState s) throws Throwable {
+    return s.step(s.aggregatorEncoderParallel);
   }
 
   @Benchmark
@@ -210,10 +244,48 @@ public class PublishStepBenchmark {
     return s.publisher.bytes;
   }
 
-  private static Object newInstance(String className) throws Throwable {
+  @Benchmark
+  public long atlasRegistryParallel(AtlasRegistryParallelState s) throws Throwable {
+    s.sendToAtlas.invokeExact(s.registry);
+    return s.publisher.bytes;
+  }
+
+  /**
+   * {@code AtlasRegistry} with its batches encoded on a pool of {@link #THREADS} threads, as
+   * {@code DefaultPublisher} does on its sender pool; {@code sendToAtlas} waits for them all.
+   */
+  @State(Scope.Benchmark)
+  public static class AtlasRegistryParallelState extends AtlasRegistryState {
+    @Override Executor encoders() {
+      return POOL;
+    }
+  }
+
+  /** Threads encoding one step in the parallel variants: one per core. */
+  static final int THREADS = Runtime.getRuntime().availableProcessors();
+
+  /** The helper threads of the parallel variants (the calling thread takes part in ours). */
+  static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
+    Thread t = new Thread(r, "publish-step-encoder");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private static Object newInstance(String className, Object... args) throws Throwable {
     Class<?> type = Class.forName(className);
     MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-    return lookup.findConstructor(type, MethodType.methodType(void.class)).invoke();
+    if (args.length == 0) {
+      return lookup.findConstructor(type, MethodType.methodType(void.class)).invoke();
+    }
+    return lookup.findConstructor(type, MethodType.methodType(void.class, args[0].getClass())).invoke(args[0]);
+  }
+
+  /** Our {@code BatchCompressor} on {@link #POOL}, {@link #THREADS} threads per step. */
+  private static Object newCompressor() throws Throwable {
+    Class<?> type = Class.forName("io.github.spectatorboot.publish.BatchCompressor");
+    MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+    return lookup.findConstructor(type, MethodType.methodType(void.class, Executor.class, int.class))
+        .invoke((Executor) POOL, THREADS);
   }
 
   /**
@@ -223,11 +295,14 @@ public class PublishStepBenchmark {
   static final class EncodingPublisher implements Publisher {
     private final DefaultPublisher delegate;
     private final MethodHandle encodeBatch;
+    private final Executor executor;
     long bytes;
     long lastBytes;
     long lastMeasurements;
 
-    EncodingPublisher() throws ReflectiveOperationException {
+    /** @param executor where to encode, as DefaultPublisher's sender pool; {@code null} for the calling thread */
+    EncodingPublisher(Executor executor) throws ReflectiveOperationException {
+      this.executor = executor;
       AtlasConfig defaults = k -> null;
       this.delegate = new DefaultPublisher(defaults);
       Method m = DefaultPublisher.class.getDeclaredMethod("encodeBatch", PublishPayload.class);
@@ -239,14 +314,30 @@ public class PublishStepBenchmark {
     }
 
     @Override public CompletableFuture<Void> publish(PublishPayload payload) {
+      if (executor != null) {
+        return CompletableFuture.runAsync(() -> encode(payload), executor);
+      }
       try {
-        byte[] body = (byte[]) encodeBatch.invokeExact(delegate, payload);
+        encode(payload);
+        return CompletableFuture.completedFuture(null);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    private void encode(PublishPayload payload) {
+      byte[] body;
+      try {
+        body = (byte[]) encodeBatch.invokeExact(delegate, payload);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+      synchronized (this) {
         bytes += body.length;
         lastBytes += body.length;
         lastMeasurements += payload.getMetrics().size();
-        return CompletableFuture.completedFuture(null);
-      } catch (Throwable e) {
-        return CompletableFuture.failedFuture(e);
       }
     }
 

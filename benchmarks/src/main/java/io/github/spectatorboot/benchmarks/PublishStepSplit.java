@@ -18,7 +18,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <ul>
  *   <li>poll only ({@code StepRegistry.poll});</li>
- *   <li>poll + encode + gzip, each format, as the benchmark times it;</li>
+ *   <li>poll + encode + gzip, each format, as the benchmark times it, on one thread and on one
+ *       thread per core (both, {@code AtlasRegistry} too);</li>
  *   <li>deflate only: the bodies of the last step, gunzipped, deflated again by a reused
  *       {@link Deflater} in 32 KB blocks as the encoders do, at several levels, with the bytes on
  *       the wire per measurement each level gives; and the CRC-32 alone.</li>
@@ -47,10 +48,15 @@ public final class PublishStepSplit {
     long[] publish = new long[steps];
     long[] aggregator = new long[steps];
     long[] atlasStep = new long[steps];
+    long[] publishParallel = new long[steps];
+    long[] aggregatorParallel = new long[steps];
+    long[] atlasParallelStep = new long[steps];
+    PublishStepBenchmark.AtlasRegistryParallelState atlasParallel = new PublishStepBenchmark.AtlasRegistryParallelState();
+    atlasParallel.setUp();
     List<?> publishBatches = null;
     List<?> aggregatorBatches = null;
     for (int i = 0; i < steps; i++) {
-      // the same step three times over: poll alone, then each format with its own poll
+      // the same step over and over: poll alone, then each path with its own poll
       ours.recordOneStep();
       long t0 = System.nanoTime();
       StepSnapshot snapshot = ours.registry.poll(ours.stepEnd);
@@ -58,20 +64,14 @@ public final class PublishStepSplit {
       if (snapshot.size() < PublishStepBenchmark.COUNTERS + 4 * PublishStepBenchmark.TIMERS) {
         throw new IllegalStateException("the step held " + snapshot.size() + " measurements");
       }
-      ours.recordOneStep();
-      t0 = System.nanoTime();
-      publishBatches = (List<?>) ours.encode.invokeExact(ours.publishEncoder, ours.registry.poll(ours.stepEnd),
-          PublishStepBenchmark.BATCH_SIZE);
-      publish[i] = System.nanoTime() - t0;
-      ours.recordOneStep();
-      t0 = System.nanoTime();
-      aggregatorBatches = (List<?>) ours.encode.invokeExact(ours.aggregatorEncoder, ours.registry.poll(ours.stepEnd),
-          PublishStepBenchmark.BATCH_SIZE);
-      aggregator[i] = System.nanoTime() - t0;
-      atlas.recordOneStep();
-      t0 = System.nanoTime();
-      atlas.sendToAtlas.invokeExact(atlas.registry);
-      atlasStep[i] = System.nanoTime() - t0;
+      publish[i] = time(ours, ours.publishEncoder);
+      publishBatches = ours.lastBatches;
+      aggregator[i] = time(ours, ours.aggregatorEncoder);
+      aggregatorBatches = ours.lastBatches;
+      atlasStep[i] = time(atlas);
+      publishParallel[i] = time(ours, ours.publishEncoderParallel);
+      aggregatorParallel[i] = time(ours, ours.aggregatorEncoderParallel);
+      atlasParallelStep[i] = time(atlasParallel);
     }
     System.out.printf("one step of 100,000 measurements, median of the last %d steps, ms%n", steps - steps / 2);
     System.out.printf("  poll only                                %7.1f%n", median(poll));
@@ -79,8 +79,29 @@ public final class PublishStepSplit {
     System.out.printf("  ours, aggregator:  poll + encode + gzip  %7.1f%n", median(aggregator));
     System.out.printf("  AtlasRegistry.sendToAtlas (Smile + gzip) %7.1f   %.2f bytes per measurement%n", median(atlasStep),
         (double) atlas.publisher.lastBytes / atlas.publisher.lastMeasurements);
+    System.out.printf("on %d threads (ours: the calling thread and a pool; AtlasRegistry: a pool, as its sender pool)%n",
+        PublishStepBenchmark.THREADS);
+    System.out.printf("  ours, publish API: poll + encode + gzip  %7.1f%n", median(publishParallel));
+    System.out.printf("  ours, aggregator:  poll + encode + gzip  %7.1f%n", median(aggregatorParallel));
+    System.out.printf("  AtlasRegistry.sendToAtlas (Smile + gzip) %7.1f%n", median(atlasParallelStep));
     deflateOnly("publish API", publishBatches, steps);
     deflateOnly("aggregator", aggregatorBatches, steps);
+  }
+
+  /** Nanoseconds of one step of ours: record, then time poll + encode + gzip. */
+  private static long time(PublishStepBenchmark.StepRegistryState ours, Object encoder) throws Throwable {
+    ours.recordOneStep();
+    long t0 = System.nanoTime();
+    ours.step(encoder);
+    return System.nanoTime() - t0;
+  }
+
+  /** Nanoseconds of one step of {@code AtlasRegistry}: record, then time {@code sendToAtlas}. */
+  private static long time(PublishStepBenchmark.AtlasRegistryState atlas) throws Throwable {
+    atlas.recordOneStep();
+    long t0 = System.nanoTime();
+    atlas.sendToAtlas.invokeExact(atlas.registry);
+    return System.nanoTime() - t0;
   }
 
   /** Deflates the gunzipped bodies again at each level. */

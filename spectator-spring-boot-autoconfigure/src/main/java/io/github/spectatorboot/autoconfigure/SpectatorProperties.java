@@ -44,7 +44,7 @@ public class SpectatorProperties implements InitializingBean {
   /** Time allowed for the backend to answer a request. */
   private Duration readTimeout = Duration.ofSeconds(10);
 
-  /** Most requests in flight at once during one publish. */
+  /** Most requests in flight at once during one publish; also the most threads (at most one per core) writing and compressing its request bodies. */
   private int numThreads = 4;
 
   /** How long a meter without updates keeps reporting before it is removed; gauges report their last value this long. */

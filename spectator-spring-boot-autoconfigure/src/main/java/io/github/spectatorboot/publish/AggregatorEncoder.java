@@ -39,33 +39,74 @@ final class AggregatorEncoder implements PayloadEncoder {
   /** Op of values the aggregator keeps the maximum of. */
   static final int OP_MAX = 10;
 
-  @Override public List<EncodedBatch> encode(StepSnapshot snapshot, int batchSize) {
+  /**
+   * Every string of the tags seen in the last steps, each with its JSON text; entries refer to
+   * them by their index here, and each batch maps those to its own table.
+   */
+  private final StringTable strings = new StringTable(1024);
+  private byte[][] quoted = new byte[1024][];
+  private final MeasurementCache<Entry> entries = new MeasurementCache<>(this::entry);
+  private final BatchCompressor compressor;
+  private Map<String, String> commonTags = Map.of();
+  /** The strings every batch starts its table with: name, statistic, the common tags. */
+  private int[] prefix = new int[0];
+
+  /** Every batch encoded on the calling thread. */
+  AggregatorEncoder() {
+    this(BatchCompressor.SERIAL);
+  }
+
+  AggregatorEncoder(BatchCompressor compressor) {
+    this.compressor = compressor;
+  }
+
+  @Override public synchronized List<EncodedBatch> encode(StepSnapshot snapshot, int batchSize) {
     int n = snapshot.size();
     List<EncodedBatch> batches = new ArrayList<>();
     if (n == 0) {
       return batches;
     }
-    Map<String, String> common = snapshot.commonTags();
-    String[] commonKeys = common.keySet().toArray(new String[0]);
-    String[] commonValues = common.values().toArray(new String[0]);
-    int[] selected = new int[Math.min(batchSize, n)];
-    StringTable table = new StringTable(Math.min(batchSize, n) * 2);
-    // a compressed entry takes 10 bytes or so
-    try (GzipJsonWriter out = new GzipJsonWriter(Math.min(batchSize, n) * 12, DEFLATE_LEVEL)) {
-      int i = 0;
-      while (i < n) {
-        int count = 0;
-        for (; i < n && count < batchSize; i++) {
-          if (isSent(snapshot, i)) {
-            selected[count++] = i;
-          }
-        }
-        if (count > 0) {
-          table.clear();
-          byte[] body = encodeBatch(snapshot, selected, count, commonKeys, commonValues, table, out);
-          batches.add(new EncodedBatch(body, count));
+    if (!snapshot.commonTags().equals(commonTags)) {
+      resolveCommonTags(snapshot.commonTags());
+    }
+    // the entries are looked up and selected here, the bodies written and deflated by the compressor's threads
+    List<Entry[]> selectedOf = new ArrayList<>();
+    List<double[]> valuesOf = new ArrayList<>();
+    entries.startStep(n);
+    int i = 0;
+    while (i < n) {
+      Entry[] selected = new Entry[Math.min(batchSize, n - i)];
+      double[] values = new double[selected.length];
+      int count = 0;
+      for (; i < n && count < batchSize; i++) {
+        double v = snapshot.delta(i);
+        Entry e = entries.get(snapshot, i);
+        // spectator-py drops adds of zero or less; our adds are never negative, so this skips
+        // zeros (and the snapshot holds no NaN: this is a guard)
+        if ((e.op != OP_ADD || v > 0.0) && !Double.isNaN(v)) {
+          selected[count] = e;
+          values[count++] = v;
         }
       }
+      if (count > 0) {
+        selectedOf.add(count == selected.length ? selected : Arrays.copyOf(selected, count));
+        valuesOf.add(values);
+      }
+    }
+    // this step's entries index these; a reset below only changes what the next step interns
+    byte[][] quotedNow = quoted;
+    int stringCount = strings.size();
+    int[] prefixNow = prefix;
+    if (entries.endStep() && strings.size() > 2 * liveStrings() + 1024) {
+      // mostly tag values of meters gone: start the strings again, and with them the entries
+      strings.clear();
+      entries.clear();
+      commonTags = Map.of();
+    }
+    byte[][] bodies = compressor.run(selectedOf.size(),
+        () -> new Worker(quotedNow, stringCount, prefixNow, Math.min(batchSize, n), selectedOf, valuesOf));
+    for (int b = 0; b < bodies.length; b++) {
+      batches.add(new EncodedBatch(bodies[b], selectedOf.get(b).length));
     }
     return batches;
   }
@@ -84,94 +125,170 @@ final class AggregatorEncoder implements PayloadEncoder {
     };
   }
 
-  private static boolean isSent(StepSnapshot snapshot, int i) {
-    double v = snapshot.delta(i);
-    if (Double.isNaN(v)) {
-      return false;
-    }
-    // spectator-py drops adds of zero or less; our adds are never negative, so this skips zeros
-    return op(snapshot.statistic(i)) != OP_ADD || v > 0.0;
+  /** How many strings are kept for the next steps. */
+  synchronized int internedStrings() {
+    return strings.size();
   }
 
-  private static byte[] encodeBatch(StepSnapshot snapshot, int[] selected, int count,
-      String[] commonKeys, String[] commonValues, StringTable table, GzipJsonWriter out) {
-    table.add(AtlasNames.NAME);
-    table.add(AtlasNames.STATISTIC);
-    for (int c = 0; c < commonKeys.length; c++) {
-      table.add(commonKeys[c]);
-      table.add(commonValues[c]);
+  /** How many strings the entries still cached use. */
+  private int liveStrings() {
+    boolean[] used = new boolean[strings.size()];
+    int[] live = {0};
+    for (int s : prefix) {
+      if (!used[s]) {
+        used[s] = true;
+        live[0]++;
+      }
     }
-    for (int j = 0; j < count; j++) {
-      int i = selected[j];
-      Id id = snapshot.id(i);
-      table.add(id.name());
-      table.add(snapshot.statistic(i));
-      for (int t = 1; t < id.size(); t++) {
-        if (!isReserved(id.getKey(t))) {
-          table.add(id.getKey(t));
-          table.add(id.getValue(t));
+    entries.forEachValue(e -> {
+      for (int s : e.tags) {
+        if (!used[s]) {
+          used[s] = true;
+          live[0]++;
         }
       }
+    });
+    return live[0];
+  }
+
+  /** Writes batches on one thread: its own deflater and its own map from strings to a batch's indexes. */
+  private static final class Worker implements BatchCompressor.Worker {
+    private final byte[][] quoted;
+    private final int[] prefix;
+    private final List<Entry[]> selectedOf;
+    private final List<double[]> valuesOf;
+    private final GzipJsonWriter out;
+    /** Per string: the batch that last used it, and its index in that batch. */
+    private final int[] batchOf;
+    private final int[] indexInBatch;
+    /** The strings of the batch in index order. */
+    private int[] table = new int[64];
+    private int size;
+
+    Worker(byte[][] quoted, int strings, int[] prefix, int batchSize, List<Entry[]> selectedOf, List<double[]> valuesOf) {
+      this.quoted = quoted;
+      this.prefix = prefix;
+      this.selectedOf = selectedOf;
+      this.valuesOf = valuesOf;
+      this.batchOf = new int[strings];
+      this.indexInBatch = new int[strings];
+      // a compressed entry takes 10 bytes or so
+      this.out = new GzipJsonWriter(batchSize * 12, DEFLATE_LEVEL);
     }
 
-    int nameIndex = table.indexOf(AtlasNames.NAME);
-    int statisticIndex = table.indexOf(AtlasNames.STATISTIC);
-    int[] commonKeyIndexes = new int[commonKeys.length];
-    int[] commonValueIndexes = new int[commonKeys.length];
-    for (int c = 0; c < commonKeys.length; c++) {
-      commonKeyIndexes[c] = table.indexOf(commonKeys[c]);
-      commonValueIndexes[c] = table.indexOf(commonValues[c]);
-    }
-
-    int[] pairs = new int[32];
-    out.start();
-    out.writeByte('[');
-    out.writeLong(table.size());
-    for (int s = 0; s < table.size(); s++) {
-      out.writeByte(',');
-      out.writeString(table.get(s));
-    }
-    for (int j = 0; j < count; j++) {
-      int i = selected[j];
-      Id id = snapshot.id(i);
-      int size = id.size();
-      if (pairs.length < 2 * (size + 1 + commonKeys.length)) {
-        pairs = Arrays.copyOf(pairs, 2 * (size + 1 + commonKeys.length));
+    @Override public byte[] encode(int batch) {
+      Entry[] selected = selectedOf.get(batch);
+      double[] values = valuesOf.get(batch);
+      // batch numbers start at 1: 0 in batchOf is no batch
+      int stamp = batch + 1;
+      size = 0;
+      for (int s : prefix) {
+        use(s, stamp);
       }
-      int p = 0;
-      for (int c = 0; c < commonKeys.length; c++) {
-        if (!isReserved(commonKeys[c]) && !hasKey(id, commonKeys[c])) {
-          pairs[p++] = commonKeyIndexes[c];
-          pairs[p++] = commonValueIndexes[c];
+      for (Entry e : selected) {
+        for (int s : e.tags) {
+          if (batchOf[s] != stamp) {
+            use(s, stamp);
+          }
         }
       }
-      for (int t = 1; t < size; t++) {
-        String key = id.getKey(t);
-        if (!isReserved(key)) {
-          pairs[p++] = table.indexOf(key);
-          pairs[p++] = table.indexOf(id.getValue(t));
-        }
-      }
-      String statistic = snapshot.statistic(i);
-      pairs[p++] = statisticIndex;
-      pairs[p++] = table.indexOf(statistic);
-      pairs[p++] = nameIndex;
-      pairs[p++] = table.indexOf(id.name());
-
-      out.writeByte(',');
-      out.writeLong(p / 2);
-      for (int k = 0; k < p; k++) {
+      out.start();
+      out.writeByte('[');
+      out.writeLong(size);
+      for (int t = 0; t < size; t++) {
         out.writeByte(',');
-        out.writeLong(pairs[k]);
+        out.writeRaw(quoted[table[t]]);
       }
-      out.writeByte(',');
-      out.writeLong(op(statistic));
-      out.writeByte(',');
-      out.writeDouble(snapshot.delta(i));
+      for (int j = 0; j < selected.length; j++) {
+        int[] tags = selected[j].tags;
+        out.writeCommaInt(tags.length / 2);
+        for (int s : tags) {
+          out.writeCommaInt(indexInBatch[s]);
+        }
+        out.writeCommaInt(selected[j].op);
+        out.writeByte(',');
+        out.writeDouble(values[j]);
+      }
+      out.writeByte(']');
+      return out.finish();
     }
-    out.writeByte(']');
-    return out.finish();
+
+    /** Gives string {@code s} the next index of the batch. */
+    private void use(int s, int stamp) {
+      batchOf[s] = stamp;
+      indexInBatch[s] = size;
+      if (size == table.length) {
+        table = Arrays.copyOf(table, size * 2);
+      }
+      table[size++] = s;
+    }
+
+    @Override public void close() {
+      out.close();
+    }
   }
+
+  /**
+   * The tags of one measurement as indexes into {@link #strings}, in the order they are sent:
+   * the common tags the meter does not override, the meter's tags, its statistic, its name.
+   */
+  private Entry entry(Id id, String statistic, boolean rate) {
+    int[] tags = new int[2 * (id.size() + 1 + commonKeys.length)];
+    int p = 0;
+    for (int c = 0; c < commonKeys.length; c++) {
+      if (!isReserved(commonKeys[c]) && !hasKey(id, commonKeys[c])) {
+        tags[p++] = intern(commonKeys[c]);
+        tags[p++] = intern(commonValues[c]);
+      }
+    }
+    for (int t = 1; t < id.size(); t++) {
+      String key = id.getKey(t);
+      if (!isReserved(key)) {
+        tags[p++] = intern(key);
+        tags[p++] = intern(id.getValue(t));
+      }
+    }
+    tags[p++] = intern(AtlasNames.STATISTIC);
+    tags[p++] = intern(statistic);
+    tags[p++] = intern(AtlasNames.NAME);
+    tags[p++] = intern(id.name());
+    return new Entry(Arrays.copyOf(tags, p), op(statistic));
+  }
+
+  private String[] commonKeys = new String[0];
+  private String[] commonValues = new String[0];
+
+  private void resolveCommonTags(Map<String, String> common) {
+    // entries hold indexes of the common tags they carry
+    entries.clear();
+    commonTags = common;
+    commonKeys = common.keySet().toArray(new String[0]);
+    commonValues = common.values().toArray(new String[0]);
+    prefix = new int[2 + 2 * commonKeys.length];
+    prefix[0] = intern(AtlasNames.NAME);
+    prefix[1] = intern(AtlasNames.STATISTIC);
+    for (int c = 0; c < commonKeys.length; c++) {
+      prefix[2 + 2 * c] = intern(commonKeys[c]);
+      prefix[3 + 2 * c] = intern(commonValues[c]);
+    }
+  }
+
+  private int intern(String s) {
+    int before = strings.size();
+    int index = strings.add(s);
+    if (index != before) {
+      return index;
+    }
+    if (index == quoted.length) {
+      int size = quoted.length * 2;
+      quoted = Arrays.copyOf(quoted, size);
+    }
+    quoted[index] = GzipJsonWriter.quoted(s);
+    return index;
+  }
+
+  /** One measurement's tags as indexes into the strings, and its op. */
+  private record Entry(int[] tags, int op) {}
 
   /** Keys this encoder writes itself: the id's own {@code statistic} tag is replaced by the snapshot's. */
   private static boolean isReserved(String key) {

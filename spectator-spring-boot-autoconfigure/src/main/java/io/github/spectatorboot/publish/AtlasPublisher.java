@@ -49,7 +49,9 @@ import reactor.netty.resources.LoopResources;
  * disabled, use a {@link StepPoller} instead (never both on one registry).
  *
  * <p>Sending: batches of at most {@link PublisherConfig#batchSize()} measurements, gzip-compressed
- * JSON, at most {@link PublisherConfig#numThreads()} requests in flight. 429, 503 and failures to
+ * JSON, written and deflated on the publishing thread and up to {@code numThreads - 1} threads of
+ * {@code Schedulers.parallel()} (at most one per core), at most
+ * {@link PublisherConfig#numThreads()} requests in flight. 429, 503 and failures to
  * connect are retried (three attempts in all, exponential backoff from one second, with jitter);
  * nothing else is. 202 and 400 bodies are read for the count of measurements the backend rejected.
  * Every measurement sent ends up counted once in the registry's {@code spectator.measurements}
@@ -162,7 +164,10 @@ public final class AtlasPublisher implements AutoCloseable {
     this.config = config;
     this.format = config.resolvedFormat();
     this.clock = registry.clock();
-    this.encoder = PayloadEncoder.of(format);
+    // the step's bodies are independent: written and deflated on up to numThreads cores at once,
+    // as Spectator's DefaultPublisher encodes each batch on its sender pool of numThreads
+    this.encoder = PayloadEncoder.of(format, new BatchCompressor(task -> Schedulers.parallel().schedule(task),
+        Math.min(config.numThreads(), Runtime.getRuntime().availableProcessors())));
     if ((sharedConnections == null) != (sharedLoops == null)) {
       throw new IllegalArgumentException("share both the connections and the loops, or neither");
     }

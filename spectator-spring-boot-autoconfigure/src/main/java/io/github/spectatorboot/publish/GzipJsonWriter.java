@@ -1,5 +1,8 @@
 package io.github.spectatorboot.publish;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -20,11 +23,26 @@ final class GzipJsonWriter implements AutoCloseable {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   /** Longs represent every integer up to 2^53 exactly; beyond that a double is written as such. */
   private static final double MAX_EXACT_LONG = 9.007199254740992E15;
+  /** {@code 0} to {@code 999} as little-endian ints: the aggregator's indexes and most counts are below 1,000. */
+  private static final int SMALL = 1000;
+  private static final int[] SMALL_TEXT = new int[SMALL];
+  private static final VarHandle INT_VIEW = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
+
+  static {
+    for (int v = 0; v < SMALL; v++) {
+      byte[] text = Integer.toString(v).getBytes(StandardCharsets.US_ASCII);
+      int packed = 0;
+      for (int b = text.length - 1; b >= 0; b--) {
+        packed = packed << 8 | text[b];
+      }
+      SMALL_TEXT[v] = packed;
+    }
+  }
 
   private final Deflater deflater;
   private final CRC32 crc = new CRC32();
   private final byte[] in = new byte[32 * 1024];
-  private final StringBuilder digits = new StringBuilder(32);
   private int length;
   private long total;
   private byte[] out;
@@ -89,7 +107,7 @@ final class GzipJsonWriter implements AutoCloseable {
   }
 
   void writeLong(long v) {
-    if (in.length - length < 20) {
+    if (in.length - length < 21) {
       flush();
     }
     if (v < 0) {
@@ -100,40 +118,46 @@ final class GzipJsonWriter implements AutoCloseable {
       in[length++] = '-';
       v = -v;
     }
-    int digits = 1;
-    for (long p = 10; digits < 19 && v >= p; p *= 10) {
-      digits++;
+    putNonNegative(v);
+  }
+
+  /** Writes a comma and {@code v}, which is not negative: the aggregator's indexes and counts. */
+  void writeCommaInt(int v) {
+    if (in.length - length < 21) {
+      flush();
     }
-    int end = length + digits;
-    for (int i = end - 1; i >= length; i--) {
-      in[i] = (byte) ('0' + (v % 10));
-      v /= 10;
+    in[length++] = ',';
+    putNonNegative(v);
+  }
+
+  /** Writes {@code v} at the position, which has room for 20 bytes. */
+  private void putNonNegative(long v) {
+    if (v < SMALL) {
+      // one 4-byte store of the text (the bytes past it are written over later), then the
+      // position moves by its length
+      INT_VIEW.set(in, length, SMALL_TEXT[(int) v]);
+      length += v < 10 ? 1 : v < 100 ? 2 : 3;
+      return;
     }
-    length = end;
+    int n = ShortestDecimal.digitCount(v);
+    ShortestDecimal.digits(v, n, in, length);
+    length += n;
   }
 
   /**
    * Writes a finite value: without a fraction when it is a whole number (counters mostly are),
-   * else as {@link Double#toString} does, formatted into a reused {@link StringBuilder}: the
-   * JDK's formatter then allocates nothing for most values, where a {@code String} per value
-   * (Jackson's {@code writeNumber(double)}, or its Schubfach writer) would be some 5 MB for a
-   * step of 100,000 measurements.
+   * else as the shortest decimal that reads back as the same {@code double}
+   * ({@link ShortestDecimal}), straight into the buffer. {@code -0.0} keeps its sign.
    */
   void writeDouble(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < MAX_EXACT_LONG) {
+    if (v == Math.rint(v) && Math.abs(v) < MAX_EXACT_LONG && Double.doubleToRawLongBits(v) != NEGATIVE_ZERO) {
       writeLong((long) v);
       return;
     }
-    digits.setLength(0);
-    digits.append(v);
-    int n = digits.length();
-    if (in.length - length < n) {
+    if (in.length - length < ShortestDecimal.MAX_CHARS) {
       flush();
     }
-    for (int i = 0; i < n; i++) {
-      in[length + i] = (byte) digits.charAt(i);
-    }
-    length += n;
+    length = ShortestDecimal.write(v, in, length);
   }
 
   /** Writes {@code s} as a JSON string, quotes included. */

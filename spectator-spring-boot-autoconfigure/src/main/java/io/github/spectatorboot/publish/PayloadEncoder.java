@@ -12,11 +12,16 @@ interface PayloadEncoder {
    */
   List<EncodedBatch> encode(StepSnapshot snapshot, int batchSize);
 
-  /** The encoder of a resolved format. */
+  /** The encoder of a resolved format, every batch on the calling thread. */
   static PayloadEncoder of(PublisherConfig.Format format) {
+    return of(format, BatchCompressor.SERIAL);
+  }
+
+  /** The encoder of a resolved format, whose batches are written and deflated by {@code compressor}. */
+  static PayloadEncoder of(PublisherConfig.Format format, BatchCompressor compressor) {
     return switch (format) {
-      case PUBLISH -> new PublishApiEncoder();
-      case AGGREGATOR -> new AggregatorEncoder();
+      case PUBLISH -> new PublishApiEncoder(compressor);
+      case AGGREGATOR -> new AggregatorEncoder(compressor);
       case AUTO -> throw new IllegalArgumentException("resolve AUTO against the URI first");
     };
   }

@@ -6,7 +6,6 @@ import io.github.spectatorboot.registry.StepSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +22,8 @@ import java.util.Map;
  * <p>A meter's id does not change between steps, so the text of each measurement up to its
  * timestamp ({@code {"tags":{...},"timestamp":}) is encoded once and kept until the meter leaves
  * the snapshots; a step only writes those bytes, its timestamp and the values. One instance per
- * publisher: {@link #encode} is serialised.
+ * publisher: {@link #encode} is serialised; its batches are written and deflated by a
+ * {@link BatchCompressor}, on several threads if it has them.
  */
 final class PublishApiEncoder implements PayloadEncoder {
 
@@ -33,52 +33,68 @@ final class PublishApiEncoder implements PayloadEncoder {
    */
   static final int DEFLATE_LEVEL = 3;
 
-  /** Encoded heads of the measurements of each id seen in the last steps. */
-  private final Map<Id, Heads> heads = new HashMap<>();
-  private int generation;
+  /** Encoded heads of the measurements of the ids seen in the last step. */
+  private final MeasurementCache<byte[]> heads = new MeasurementCache<>(PublishApiEncoder::head);
+  private final BatchCompressor compressor;
+
+  /** Every batch encoded on the calling thread. */
+  PublishApiEncoder() {
+    this(BatchCompressor.SERIAL);
+  }
+
+  PublishApiEncoder(BatchCompressor compressor) {
+    this.compressor = compressor;
+  }
 
   @Override public synchronized List<EncodedBatch> encode(StepSnapshot snapshot, int batchSize) {
     int n = snapshot.size();
-    List<EncodedBatch> batches = new ArrayList<>((n + batchSize - 1) / batchSize);
-    generation++;
-    int live = 0;
-    // a compressed metric takes 12 bytes or so: room for that without growing the buffer
-    try (GzipJsonWriter out = new GzipJsonWriter(Math.min(n, batchSize) * 16, DEFLATE_LEVEL)) {
-      byte[] start = batchStart(snapshot.commonTags());
-      // every measurement of the step has its timestamp: formatted once, not 100,000 times
-      byte[] timestampThenValue = (snapshot.timestamp() + ",\"value\":").getBytes(StandardCharsets.US_ASCII);
-      Id lastId = null;
-      Heads lastHeads = null;
-      for (int from = 0; from < n; from += batchSize) {
-        int to = Math.min(n, from + batchSize);
+    int count = (n + batchSize - 1) / batchSize;
+    // the heads are looked up here, the bodies written and deflated by the compressor's threads
+    byte[][][] headsOf = new byte[count][][];
+    heads.startStep(n);
+    for (int b = 0; b < count; b++) {
+      int from = b * batchSize;
+      byte[][] h = new byte[Math.min(n, from + batchSize) - from][];
+      for (int j = 0; j < h.length; j++) {
+        h[j] = heads.get(snapshot, from + j);
+      }
+      headsOf[b] = h;
+    }
+    // meters that left the snapshots take their encoded heads with them
+    heads.endStep();
+    byte[] start = batchStart(snapshot.commonTags());
+    // every measurement of the step has its timestamp: formatted once, not 100,000 times
+    byte[] timestampThenValue = (snapshot.timestamp() + ",\"value\":").getBytes(StandardCharsets.US_ASCII);
+    byte[][] bodies = compressor.run(count, () -> new BatchCompressor.Worker() {
+      // a compressed metric takes 12 bytes or so: room for that without growing the buffer
+      private final GzipJsonWriter out = new GzipJsonWriter(Math.min(n, batchSize) * 16, DEFLATE_LEVEL);
+
+      @Override public byte[] encode(int batch) {
+        byte[][] h = headsOf[batch];
+        int from = batch * batchSize;
         out.start();
         out.writeRaw(start);
-        for (int i = from; i < to; i++) {
-          Id id = snapshot.id(i);
-          if (id != lastId) {
-            lastId = id;
-            lastHeads = heads.computeIfAbsent(id, k -> new Heads());
-            if (lastHeads.generation != generation) {
-              lastHeads.generation = generation;
-              live++;
-            }
-          }
-          if (i > from) {
+        for (int j = 0; j < h.length; j++) {
+          if (j > 0) {
             out.writeByte(',');
           }
-          out.writeRaw(lastHeads.of(id, snapshot.statistic(i), snapshot.isRate(i)));
+          out.writeRaw(h[j]);
           out.writeRaw(timestampThenValue);
-          out.writeDouble(snapshot.rate(i));
+          out.writeDouble(snapshot.rate(from + j));
           out.writeByte('}');
         }
         out.writeByte(']');
         out.writeByte('}');
-        batches.add(new EncodedBatch(out.finish(), to - from));
+        return out.finish();
       }
-    }
-    if (heads.size() > live + live / 2 + 16) {
-      // meters that left the snapshots take their encoded heads with them
-      heads.values().removeIf(h -> h.generation != generation);
+
+      @Override public void close() {
+        out.close();
+      }
+    });
+    List<EncodedBatch> batches = new ArrayList<>(count);
+    for (int b = 0; b < count; b++) {
+      batches.add(new EncodedBatch(bodies[b], headsOf[b].length));
     }
     return batches;
   }
@@ -133,31 +149,5 @@ final class PublishApiEncoder implements PayloadEncoder {
   /** Keys this encoder writes itself; the id's own copy (its {@code statistic} tag, say) is not repeated. */
   private static boolean isReserved(String key) {
     return key.equals(AtlasNames.STATISTIC) || key.equals(AtlasNames.NAME) || key.equals(AtlasNames.DS_TYPE);
-  }
-
-  /** The encoded heads of one id, one per statistic (four at most for the registry's meters). */
-  private static final class Heads {
-    private String[] statistics = new String[1];
-    private boolean[] rates = new boolean[1];
-    private byte[][] bytes = new byte[1][];
-    private int size;
-    int generation;
-
-    byte[] of(Id id, String statistic, boolean rate) {
-      for (int k = 0; k < size; k++) {
-        if ((statistics[k] == statistic || statistics[k].equals(statistic)) && rates[k] == rate) {
-          return bytes[k];
-        }
-      }
-      if (size == statistics.length) {
-        statistics = java.util.Arrays.copyOf(statistics, size * 4);
-        rates = java.util.Arrays.copyOf(rates, size * 4);
-        bytes = java.util.Arrays.copyOf(bytes, size * 4);
-      }
-      statistics[size] = statistic;
-      rates[size] = rate;
-      bytes[size] = head(id, statistic, rate);
-      return bytes[size++];
-    }
   }
 }

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param connectTimeout how long to wait for a TCP connection to the backend
  * @param readTimeout how long to wait for the backend's answer once the request is written, and
  *     between reads of it
- * @param numThreads the most requests of one step in flight at once
+ * @param numThreads the most requests of one step in flight at once, and the most threads (at
+ *     most one per core) writing and deflating its request bodies
  * @param shutdownTimeout how long {@link AtlasPublisher#close()} may spend sending the last
  *     completed step and the partial current one
  * @param sendOffset how long after each step boundary the step is sent, at least 0 and less than

@@ -9,8 +9,8 @@ import io.github.spectatorboot.registry.StepSnapshot;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.awaitility.core.ConditionFactory;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -35,8 +35,8 @@ final class PublisherFixture implements AutoCloseable {
   final PublisherConfig config;
   final AtlasPublisher publisher;
   final long stepMillis;
-  private final Map<Id, Double> polledTotals = new HashMap<>();
-  private long lastSeenStep;
+  /** Every value of every step polled, close()'s final polls included. */
+  private final Map<Id, Double> polledTotals = new ConcurrentHashMap<>();
 
   PublisherFixture(URI uri, PublisherConfig.Format format, UnaryOperator<PublisherConfig> customize) {
     this(uri, format, Duration.ofSeconds(5), customize);
@@ -58,7 +58,11 @@ final class PublisherFixture implements AutoCloseable {
     this.config = customize.apply(new PublisherConfig(uri, format, step, 10_000,
         Duration.ofMillis(500), Duration.ofMillis(500), 2, Duration.ofSeconds(3), Duration.ZERO));
     this.publisher = new AtlasPublisher(registry, config, WebClient.builder(), ticks, retryBackoff, timer);
-    this.lastSeenStep = registry.lastPollTimestamp();
+    registry.addStepListener(polled -> {
+      for (int i = 0; i < polled.size(); i++) {
+        polledTotals.merge(polled.id(i).withTag("statistic", polled.statistic(i)), polled.delta(i), Double::sum);
+      }
+    });
   }
 
   /** The end of the k-th step after the start: what the k-th tick polls. */
@@ -69,14 +73,7 @@ final class PublisherFixture implements AutoCloseable {
   /** Moves time on by one step, which runs one tick on this thread, and returns the step it polled. */
   StepSnapshot advanceOneStep() {
     ticks.advanceTimeBy(Duration.ofMillis(stepMillis));
-    StepSnapshot last = registry.lastSnapshot();
-    if (last.timestamp() != lastSeenStep) {
-      lastSeenStep = last.timestamp();
-      for (int i = 0; i < last.size(); i++) {
-        polledTotals.merge(last.id(i).withTag("statistic", last.statistic(i)), last.delta(i), Double::sum);
-      }
-    }
-    return last;
+    return registry.lastSnapshot();
   }
 
   /** A bounded wait that checks often: conditions here flip within milliseconds. */
