@@ -106,7 +106,7 @@ public class AotSampleCheck {
     }
 
     String publish = await(PUBLISH_TIMEOUT,
-        () -> received.stream().filter(p -> p.contains("\"orders.placed\"")).findFirst().orElse(null));
+        () -> received.stream().filter(p -> p.contains("orders.placed")).findFirst().orElse(null));
     if (publish == null) {
       return fail("no publish with orders.placed reached the receiver within " + PUBLISH_TIMEOUT + " ("
           + received.size() + " publishes received)");

@@ -38,6 +38,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.smile.SmileMapper;
 
 /**
  * A fleet in one JVM: N instances, each a {@link StepRegistry} with its own {@code nf.node} and
@@ -69,6 +70,7 @@ public final class FleetSimulation {
   private final Duration sendOffset;
 
   private final JsonMapper json = JsonMapper.builder().build();
+  private final SmileMapper smile = SmileMapper.builder().build();
   private final ConcurrentLinkedQueue<long[]> arrivals = new ConcurrentLinkedQueue<>();
   private final AtomicLong receivedSum = new AtomicLong();
   private final AtomicLong doubled = new AtomicLong();
@@ -216,7 +218,10 @@ public final class FleetSimulation {
   private void receive(byte[] body) {
     arrivals.add(new long[] {System.currentTimeMillis(), body.length});
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-      JsonNode payload = json.readTree(in);
+      byte[] text = in.readAllBytes();
+      // Smile (the default) starts with ":)\n"
+      boolean isSmile = text.length > 3 && text[0] == ':' && text[1] == ')' && text[2] == '\n';
+      JsonNode payload = isSmile ? smile.readTree(text) : json.readTree(text);
       String node = payload.get("tags").get("nf.node").asString();
       double stepSeconds = step.toMillis() / 1000.0;
       for (JsonNode metric : payload.get("metrics")) {

@@ -31,6 +31,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -113,6 +114,9 @@ public class PublishStepBenchmark {
     StepRegistry registry;
     Meters meters;
     long stepEnd;
+    /** How the bodies are written: Smile (the default) or JSON text. */
+    @Param({"smile", "json"})
+    public String encoding = "smile";
     Object publishEncoder;
     Object aggregatorEncoder;
     Object publishEncoderParallel;
@@ -131,11 +135,17 @@ public class PublishStepBenchmark {
       MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(encoderType, MethodHandles.lookup());
       encode = lookup.findVirtual(encoderType, "encode", MethodType.methodType(List.class, StepSnapshot.class, int.class))
           .asType(MethodType.methodType(List.class, Object.class, StepSnapshot.class, int.class));
-      publishEncoder = newInstance("io.github.spectatorboot.publish.PublishApiEncoder");
-      aggregatorEncoder = newInstance("io.github.spectatorboot.publish.AggregatorEncoder");
-      Object compressor = newCompressor();
-      publishEncoderParallel = newInstance("io.github.spectatorboot.publish.PublishApiEncoder", compressor);
-      aggregatorEncoderParallel = newInstance("io.github.spectatorboot.publish.AggregatorEncoder", compressor);
+      boolean smile = switch (encoding) {
+        case "smile" -> true;
+        case "json" -> false;
+        default -> throw new IllegalArgumentException("encoding is smile or json, got " + encoding);
+      };
+      Object serial = newCompressor(null);
+      Object parallel = newCompressor(POOL);
+      publishEncoder = newEncoder("io.github.spectatorboot.publish.PublishApiEncoder", smile, serial);
+      aggregatorEncoder = newEncoder("io.github.spectatorboot.publish.AggregatorEncoder", smile, serial);
+      publishEncoderParallel = newEncoder("io.github.spectatorboot.publish.PublishApiEncoder", smile, parallel);
+      aggregatorEncoderParallel = newEncoder("io.github.spectatorboot.publish.AggregatorEncoder", smile, parallel);
     }
 
     @Setup(Level.Invocation)
@@ -271,21 +281,25 @@ public class PublishStepBenchmark {
     return t;
   });
 
-  private static Object newInstance(String className, Object... args) throws Throwable {
+  private static Object newEncoder(String className, boolean smile, Object compressor) throws Throwable {
     Class<?> type = Class.forName(className);
     MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-    if (args.length == 0) {
-      return lookup.findConstructor(type, MethodType.methodType(void.class)).invoke();
-    }
-    return lookup.findConstructor(type, MethodType.methodType(void.class, args[0].getClass())).invoke(args[0]);
+    return lookup.findConstructor(type, MethodType.methodType(void.class, boolean.class, compressor.getClass()))
+        .invoke(smile, compressor);
   }
 
-  /** Our {@code BatchCompressor} on {@link #POOL}, {@link #THREADS} threads per step. */
-  private static Object newCompressor() throws Throwable {
+  /**
+   * Our {@code BatchCompressor}: on {@code pool}, {@link #THREADS} threads per step, or with no
+   * pool its {@code SERIAL} one, every batch on the calling thread.
+   */
+  private static Object newCompressor(Executor pool) throws Throwable {
     Class<?> type = Class.forName("io.github.spectatorboot.publish.BatchCompressor");
     MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+    if (pool == null) {
+      return lookup.findStaticGetter(type, "SERIAL", type).invoke();
+    }
     return lookup.findConstructor(type, MethodType.methodType(void.class, Executor.class, int.class))
-        .invoke((Executor) POOL, THREADS);
+        .invoke(pool, THREADS);
   }
 
   /**

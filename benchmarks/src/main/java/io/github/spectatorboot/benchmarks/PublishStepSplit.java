@@ -19,7 +19,7 @@ import java.util.zip.GZIPInputStream;
  * <ul>
  *   <li>poll only ({@code StepRegistry.poll});</li>
  *   <li>poll + encode + gzip, each format, as the benchmark times it, on one thread and on one
- *       thread per core (both, {@code AtlasRegistry} too);</li>
+ *       thread per core (both, {@code AtlasRegistry} too), in Smile and in JSON;</li>
  *   <li>deflate only: the bodies of the last step, gunzipped, deflated again by a reused
  *       {@link Deflater} in 32 KB blocks as the encoders do, at several levels, with the bytes on
  *       the wire per measurement each level gives; and the CRC-32 alone.</li>
@@ -41,6 +41,9 @@ public final class PublishStepSplit {
     int steps = args.length > 0 ? Integer.parseInt(args[0].replace("steps=", "")) : 40;
     PublishStepBenchmark.StepRegistryState ours = new PublishStepBenchmark.StepRegistryState();
     ours.setUp();
+    PublishStepBenchmark.StepRegistryState json = new PublishStepBenchmark.StepRegistryState();
+    json.encoding = "json";
+    json.setUp();
     PublishStepBenchmark.AtlasRegistryState atlas = new PublishStepBenchmark.AtlasRegistryState();
     atlas.setUp();
 
@@ -51,10 +54,16 @@ public final class PublishStepSplit {
     long[] publishParallel = new long[steps];
     long[] aggregatorParallel = new long[steps];
     long[] atlasParallelStep = new long[steps];
+    long[] publishJson = new long[steps];
+    long[] aggregatorJson = new long[steps];
+    long[] publishJsonParallel = new long[steps];
+    long[] aggregatorJsonParallel = new long[steps];
     PublishStepBenchmark.AtlasRegistryParallelState atlasParallel = new PublishStepBenchmark.AtlasRegistryParallelState();
     atlasParallel.setUp();
     List<?> publishBatches = null;
     List<?> aggregatorBatches = null;
+    List<?> publishJsonBatches = null;
+    List<?> aggregatorJsonBatches = null;
     for (int i = 0; i < steps; i++) {
       // the same step over and over: poll alone, then each path with its own poll
       ours.recordOneStep();
@@ -72,20 +81,30 @@ public final class PublishStepSplit {
       publishParallel[i] = time(ours, ours.publishEncoderParallel);
       aggregatorParallel[i] = time(ours, ours.aggregatorEncoderParallel);
       atlasParallelStep[i] = time(atlasParallel);
+      publishJson[i] = time(json, json.publishEncoder);
+      publishJsonBatches = json.lastBatches;
+      aggregatorJson[i] = time(json, json.aggregatorEncoder);
+      aggregatorJsonBatches = json.lastBatches;
+      publishJsonParallel[i] = time(json, json.publishEncoderParallel);
+      aggregatorJsonParallel[i] = time(json, json.aggregatorEncoderParallel);
     }
     System.out.printf("one step of 100,000 measurements, median of the last %d steps, ms%n", steps - steps / 2);
     System.out.printf("  poll only                                %7.1f%n", median(poll));
-    System.out.printf("  ours, publish API: poll + encode + gzip  %7.1f%n", median(publish));
-    System.out.printf("  ours, aggregator:  poll + encode + gzip  %7.1f%n", median(aggregator));
+    System.out.printf("  ours, publish API: poll + encode + gzip  %7.1f   JSON %7.1f%n", median(publish), median(publishJson));
+    System.out.printf("  ours, aggregator:  poll + encode + gzip  %7.1f   JSON %7.1f%n", median(aggregator), median(aggregatorJson));
     System.out.printf("  AtlasRegistry.sendToAtlas (Smile + gzip) %7.1f   %.2f bytes per measurement%n", median(atlasStep),
         (double) atlas.publisher.lastBytes / atlas.publisher.lastMeasurements);
     System.out.printf("on %d threads (ours: the calling thread and a pool; AtlasRegistry: a pool, as its sender pool)%n",
         PublishStepBenchmark.THREADS);
-    System.out.printf("  ours, publish API: poll + encode + gzip  %7.1f%n", median(publishParallel));
-    System.out.printf("  ours, aggregator:  poll + encode + gzip  %7.1f%n", median(aggregatorParallel));
+    System.out.printf("  ours, publish API: poll + encode + gzip  %7.1f   JSON %7.1f%n", median(publishParallel),
+        median(publishJsonParallel));
+    System.out.printf("  ours, aggregator:  poll + encode + gzip  %7.1f   JSON %7.1f%n", median(aggregatorParallel),
+        median(aggregatorJsonParallel));
     System.out.printf("  AtlasRegistry.sendToAtlas (Smile + gzip) %7.1f%n", median(atlasParallelStep));
-    deflateOnly("publish API", publishBatches, steps);
-    deflateOnly("aggregator", aggregatorBatches, steps);
+    deflateOnly("publish API, Smile", publishBatches, steps);
+    deflateOnly("publish API, JSON", publishJsonBatches, steps);
+    deflateOnly("aggregator, Smile", aggregatorBatches, steps);
+    deflateOnly("aggregator, JSON", aggregatorJsonBatches, steps);
   }
 
   /** Nanoseconds of one step of ours: record, then time poll + encode + gzip. */
@@ -120,7 +139,7 @@ public final class PublishStepSplit {
         plainBytes += text.length;
       }
     }
-    System.out.printf("%s: %,d bytes of JSON (%.1f per measurement), %.2f bytes on the wire per measurement%n",
+    System.out.printf("%s: %,d bytes before gzip (%.1f per measurement), %.2f bytes on the wire per measurement%n",
         format, plainBytes, (double) plainBytes / measurements, (double) gzipped / measurements);
     byte[] out = new byte[64 * 1024];
     for (int level : LEVELS) {

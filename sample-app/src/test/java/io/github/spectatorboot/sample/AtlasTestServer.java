@@ -1,5 +1,6 @@
 package io.github.spectatorboot.sample;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.smile.SmileMapper;
 
 /**
  * A stand-in for Atlas on 127.0.0.1 that checks every datapoint against Atlas's publish rules and
@@ -52,6 +54,7 @@ final class AtlasTestServer implements AutoCloseable {
   private static final long MAX_AGE_MILLIS = 60_000;
 
   private final JsonMapper json = JsonMapper.builder().build();
+  private final SmileMapper smile = SmileMapper.builder().build();
   private final long stepMillis;
   private final LongSupplier clock;
   private final List<Datapoint> accepted = new CopyOnWriteArrayList<>();
@@ -69,11 +72,11 @@ final class AtlasTestServer implements AutoCloseable {
     this.server = HttpServer.create().runOn(loops).host("127.0.0.1").port(0)
         .route(routes -> routes
             .post("/api/v1/publish", (req, res) -> req.receive().aggregate().asByteArray()
-                .map(body -> handle(req.uri(), req.requestHeaders().get("Content-Encoding"), body, false))
+                .map(body -> handle(req.uri(), req.requestHeaders(), body, false))
                 .flatMap(answer -> res.status(answer.status).header("Content-Type", "application/json")
                     .sendString(Mono.just(answer.body)).then()))
             .post("/api/v4/update", (req, res) -> req.receive().aggregate().asByteArray()
-                .map(body -> handle(req.uri(), req.requestHeaders().get("Content-Encoding"), body, true))
+                .map(body -> handle(req.uri(), req.requestHeaders(), body, true))
                 .flatMap(answer -> res.status(answer.status).header("Content-Type", "application/json")
                     .sendString(Mono.just(answer.body)).then())))
         .bindNow();
@@ -121,12 +124,15 @@ final class AtlasTestServer implements AutoCloseable {
 
   private record Answer(int status, String body) {}
 
-  private Answer handle(String path, String encoding, byte[] raw, boolean aggregator) {
+  private Answer handle(String path, HttpHeaders headers, byte[] raw, boolean aggregator) {
     paths.add(path);
     List<String> errors = new ArrayList<>();
     int points;
     try {
-      JsonNode root = json.readTree(decode(encoding, raw));
+      // as Atlas, by the Content-Type: Smile (the starter's default) or JSON
+      String type = String.valueOf(headers.get("Content-Type"));
+      byte[] body = decode(headers.get("Content-Encoding"), raw);
+      JsonNode root = type.startsWith("application/x-jackson-smile") ? smile.readTree(body) : json.readTree(body);
       points = aggregator ? aggregator(root, errors) : publish(root, errors);
     } catch (RuntimeException e) {
       violations.add("unreadable body: " + e);

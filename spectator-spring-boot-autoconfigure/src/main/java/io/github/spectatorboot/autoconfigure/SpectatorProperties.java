@@ -76,6 +76,14 @@ public class SpectatorProperties implements InitializingBean {
     AGGREGATOR
   }
 
+  /** Encodings of request bodies. */
+  public enum Encoding {
+    /** Jackson's binary JSON, as Spectator Java and spectatord send it. */
+    SMILE,
+    /** JSON text. */
+    JSON
+  }
+
   /** Settings of shipping to the backend. */
   public static class Publish {
 
@@ -88,6 +96,22 @@ public class SpectatorProperties implements InitializingBean {
      * requests spread over the step.
      */
     private Duration sendOffset;
+
+    /**
+     * How request bodies are written: smile (Jackson's binary JSON, application/x-jackson-smile, as
+     * Spectator Java's AtlasRegistry and spectatord send it; both Atlas endpoints read it) or json
+     * (JSON text, to read the requests on the wire). Smile is encoded about twice as fast and takes
+     * fewer bytes.
+     */
+    private Encoding encoding = Encoding.SMILE;
+
+    public Encoding getEncoding() {
+      return encoding;
+    }
+
+    public void setEncoding(Encoding encoding) {
+      this.encoding = encoding;
+    }
 
     public boolean isEnabled() {
       return enabled;

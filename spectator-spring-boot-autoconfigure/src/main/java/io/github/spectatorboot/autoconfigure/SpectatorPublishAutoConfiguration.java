@@ -42,7 +42,8 @@ public final class SpectatorPublishAutoConfiguration {
       PublisherConfig config = new PublisherConfig(properties.getUri(),
           PublisherConfig.Format.valueOf(properties.resolvedFormat().name()), Duration.ofMillis(registry.stepMillis()),
           properties.getBatchSize(), properties.getConnectTimeout(), properties.getReadTimeout(),
-          properties.getNumThreads(), properties.getShutdownTimeout(), properties.getPublish().getSendOffset());
+          properties.getNumThreads(), properties.getShutdownTimeout(), properties.getPublish().getSendOffset(),
+          PublisherConfig.Encoding.valueOf(properties.getPublish().getEncoding().name()));
       // asked for on the publisher's own thread once started (Boot's builder brings Boot's HTTP
       // connector), and without the application's ObservationRegistry: the publisher's own requests
       // are never measured (they would show in http.client.requests as method=POST, uri=none)

@@ -166,7 +166,7 @@ public final class AtlasPublisher implements AutoCloseable {
     this.clock = registry.clock();
     // the step's bodies are independent: written and deflated on up to numThreads cores at once,
     // as Spectator's DefaultPublisher encodes each batch on its sender pool of numThreads
-    this.encoder = PayloadEncoder.of(format, new BatchCompressor(task -> Schedulers.parallel().schedule(task),
+    this.encoder = PayloadEncoder.of(format, config.encoding(), new BatchCompressor(task -> Schedulers.parallel().schedule(task),
         Math.min(config.numThreads(), Runtime.getRuntime().availableProcessors())));
     if ((sharedConnections == null) != (sharedLoops == null)) {
       throw new IllegalArgumentException("share both the connections and the loops, or neither");
@@ -179,7 +179,7 @@ public final class AtlasPublisher implements AutoCloseable {
         () -> builder.get().clone().clientConnector(new ReactorClientHttpConnector(httpClient())).build());
     // connect, write (bounded like a read) and read: a backstop, the Netty timeouts come first
     Duration attemptTimeout = config.connectTimeout().plus(config.readTimeout().multipliedBy(2));
-    this.sender = new AtlasSender(client, config.uri(), retryBackoff, attemptTimeout, timer);
+    this.sender = new AtlasSender(client, config.uri(), encoder.contentType(), retryBackoff, attemptTimeout, timer);
     this.meters = new PublishMeters(registry);
     this.warnings = new WarnLimiter(LOGGER, clock, Duration.ofMinutes(1));
     this.schedule = new StepSchedule(registry, scheduler, "spectator-publisher", this::onStep);
@@ -242,6 +242,11 @@ public final class AtlasPublisher implements AutoCloseable {
   /** The format this publisher speaks, {@code AUTO} resolved. */
   public PublisherConfig.Format format() {
     return format;
+  }
+
+  /** How this publisher writes its request bodies. */
+  public PublisherConfig.Encoding encoding() {
+    return config.encoding();
   }
 
   /**

@@ -40,6 +40,7 @@ public final class AtlasSender {
   private final Supplier<WebClient> client;
   private final URI uri;
   private final boolean gzip;
+  private final MediaType contentType;
   private final Duration retryBackoff;
   private final Duration attemptTimeout;
   private final Scheduler timer;
@@ -49,17 +50,19 @@ public final class AtlasSender {
 
   /**
    * @param client the client, asked for at each attempt (a failure to supply it is a failed attempt)
+   * @param contentType the media type of the bodies, which are gzip-compressed
    * @param retryBackoff the first backoff; the next one doubles, each with jitter
    * @param attemptTimeout bound on one attempt, as a backstop behind the connect and read timeouts
    *     (a backend that stops reading the request body would otherwise hold it)
    * @param timer where backoffs and the backstop wait
    */
-  AtlasSender(Supplier<WebClient> client, URI uri, Duration retryBackoff, Duration attemptTimeout, Scheduler timer) {
-    this(client, uri, true, retryBackoff, attemptTimeout, timer);
+  AtlasSender(Supplier<WebClient> client, URI uri, MediaType contentType, Duration retryBackoff, Duration attemptTimeout,
+      Scheduler timer) {
+    this(client, uri, true, contentType, retryBackoff, attemptTimeout, timer);
   }
 
   /**
-   * As the package's own constructor, for bodies that are gzip-compressed or not.
+   * As the package's own constructor, for JSON bodies that are gzip-compressed or not.
    *
    * @param client the client, asked for at each attempt (a failure to supply it is a failed attempt)
    * @param uri where batches are posted
@@ -70,9 +73,15 @@ public final class AtlasSender {
    */
   public AtlasSender(Supplier<WebClient> client, URI uri, boolean gzip, Duration retryBackoff, Duration attemptTimeout,
       Scheduler timer) {
+    this(client, uri, gzip, MediaType.APPLICATION_JSON, retryBackoff, attemptTimeout, timer);
+  }
+
+  private AtlasSender(Supplier<WebClient> client, URI uri, boolean gzip, MediaType contentType, Duration retryBackoff,
+      Duration attemptTimeout, Scheduler timer) {
     this.client = client;
     this.uri = uri;
     this.gzip = gzip;
+    this.contentType = contentType;
     this.retryBackoff = retryBackoff;
     this.attemptTimeout = attemptTimeout;
     this.timer = timer;
@@ -136,7 +145,7 @@ public final class AtlasSender {
   private Mono<Answer> post(EncodedBatch batch) {
     return client.get().post()
         .uri(uri)
-        .contentType(MediaType.APPLICATION_JSON)
+        .contentType(contentType)
         .headers(h -> {
           if (gzip) {
             h.set(HttpHeaders.CONTENT_ENCODING, "gzip");

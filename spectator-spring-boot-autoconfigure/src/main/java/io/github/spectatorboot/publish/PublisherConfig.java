@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param sendOffset how long after each step boundary the step is sent, at least 0 and less than
  *     the step; {@code null} (the default) for an offset of this instance's own within the middle
  *     80% of the step, see {@link #instanceSendOffset(long, long, String)}
+ * @param encoding how request bodies are written: {@link Encoding#SMILE} (the default), as
+ *     Netflix's own clients send them, or {@link Encoding#JSON} text
  */
 public record PublisherConfig(
     URI uri,
@@ -34,7 +36,8 @@ public record PublisherConfig(
     Duration readTimeout,
     int numThreads,
     Duration shutdownTimeout,
-    Duration sendOffset) {
+    Duration sendOffset,
+    Encoding encoding) {
 
   /** Default endpoint: the Atlas publish API of a local Atlas, as Spectator's {@code atlas.uri}. */
   public static final URI DEFAULT_URI = URI.create("http://localhost:7101/api/v1/publish");
@@ -70,10 +73,34 @@ public record PublisherConfig(
     AGGREGATOR
   }
 
+  /**
+   * How request bodies are written. Both Atlas endpoints read either, gzip-compressed, and choose
+   * by the {@code Content-Type}.
+   */
+  public enum Encoding {
+    /**
+     * Jackson's binary JSON ({@code application/x-jackson-smile}): what Spectator Java's {@code
+     * AtlasRegistry} sends to the publish API and spectatord to the aggregator. A body repeats no
+     * key and no short string (it refers back to the first), so there is less to compress: a step
+     * is encoded about twice as fast as JSON and takes fewer bytes on the wire.
+     */
+    SMILE,
+    /** JSON text ({@code application/json}), as spectator-py sends it: for reading requests on the wire. */
+    JSON
+  }
+
+  /** The settings with bodies in {@link Encoding#SMILE}. */
+  public PublisherConfig(URI uri, Format format, Duration step, int batchSize, Duration connectTimeout,
+      Duration readTimeout, int numThreads, Duration shutdownTimeout, Duration sendOffset) {
+    this(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, sendOffset,
+        Encoding.SMILE);
+  }
+
   /** Checks every setting; a bad one throws {@link IllegalArgumentException} naming it. */
   public PublisherConfig {
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(encoding, "encoding");
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
       throw new IllegalArgumentException("uri must be an absolute http or https URI with a host, got " + uri);
@@ -146,32 +173,38 @@ public record PublisherConfig(
 
   /** A copy with another step. */
   public PublisherConfig withStep(Duration newStep) {
-    return new PublisherConfig(uri, format, newStep, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, sendOffset);
+    return new PublisherConfig(uri, format, newStep, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, sendOffset, encoding);
   }
 
   /** A copy with another batch size. */
   public PublisherConfig withBatchSize(int newBatchSize) {
-    return new PublisherConfig(uri, format, step, newBatchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, sendOffset);
+    return new PublisherConfig(uri, format, step, newBatchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, sendOffset, encoding);
   }
 
   /** A copy with other connect and read timeouts. */
   public PublisherConfig withTimeouts(Duration newConnectTimeout, Duration newReadTimeout) {
-    return new PublisherConfig(uri, format, step, batchSize, newConnectTimeout, newReadTimeout, numThreads, shutdownTimeout, sendOffset);
+    return new PublisherConfig(uri, format, step, batchSize, newConnectTimeout, newReadTimeout, numThreads, shutdownTimeout, sendOffset, encoding);
   }
 
   /** A copy with another bound on concurrent requests. */
   public PublisherConfig withNumThreads(int newNumThreads) {
-    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, newNumThreads, shutdownTimeout, sendOffset);
+    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, newNumThreads, shutdownTimeout, sendOffset, encoding);
   }
 
   /** A copy with another shutdown timeout. */
   public PublisherConfig withShutdownTimeout(Duration newShutdownTimeout) {
-    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, newShutdownTimeout, sendOffset);
+    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, newShutdownTimeout, sendOffset, encoding);
   }
 
   /** A copy that sends each step {@code newSendOffset} after its boundary; {@code null} for the instance's own offset. */
   public PublisherConfig withSendOffset(Duration newSendOffset) {
-    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, newSendOffset);
+    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, newSendOffset, encoding);
+  }
+
+  /** A copy whose bodies are written in {@code newEncoding}. */
+  public PublisherConfig withEncoding(Encoding newEncoding) {
+    return new PublisherConfig(uri, format, step, batchSize, connectTimeout, readTimeout, numThreads, shutdownTimeout, sendOffset,
+        newEncoding);
   }
 
   private static Format resolve(Format format, URI uri) {

@@ -1,6 +1,8 @@
 package io.github.spectatorboot.publish;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The string table of one aggregator request: each distinct string gets the index of its first
@@ -77,6 +79,22 @@ final class StringTable {
   /** The string at {@code index}, in the order of first addition. */
   String get(int index) {
     return strings[index];
+  }
+
+  /**
+   * How many distinct indexes of this table {@code users} passes to the consumer it is given:
+   * the strings still in use, to decide whether the table is worth starting again.
+   */
+  int distinct(Consumer<IntConsumer> users) {
+    boolean[] used = new boolean[size];
+    int[] live = {0};
+    users.accept(s -> {
+      if (!used[s]) {
+        used[s] = true;
+        live[0]++;
+      }
+    });
+    return live[0];
   }
 
   private void rehash() {

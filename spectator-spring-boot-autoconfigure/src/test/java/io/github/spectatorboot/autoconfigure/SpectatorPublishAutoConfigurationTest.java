@@ -45,6 +45,32 @@ class SpectatorPublishAutoConfigurationTest {
   }
 
   @Test
+  void bodiesAreSmileUnlessJsonIsAskedFor() {
+    runner.run(context -> assertThat(context.getBean(AtlasPublisher.class).encoding())
+        .isEqualTo(io.github.spectatorboot.publish.PublisherConfig.Encoding.SMILE));
+    runner.withPropertyValues("spectator.publish.encoding=json").run(context ->
+        assertThat(context.getBean(AtlasPublisher.class).encoding())
+            .isEqualTo(io.github.spectatorboot.publish.PublisherConfig.Encoding.JSON));
+  }
+
+  @Test
+  void anUnknownEncodingStopsStartUpNamingTheProperty() {
+    runner.withPropertyValues("spectator.publish.encoding=xml").run(context -> {
+      assertThat(context).hasFailed();
+      // Boot's BindFailureAnalyzer turns this into "Property: spectator.publish.encoding, Value:
+      // xml" and lists the valid values
+      Throwable t = context.getStartupFailure();
+      while (t != null && !(t instanceof org.springframework.boot.context.properties.bind.BindException)) {
+        t = t.getCause();
+      }
+      assertThat(t).isNotNull();
+      var bind = (org.springframework.boot.context.properties.bind.BindException) t;
+      assertThat(bind.getProperty().getName()).hasToString("spectator.publish.encoding");
+      assertThat(bind.getProperty().getValue()).isEqualTo("xml");
+    });
+  }
+
+  @Test
   void withoutAPinnedSendOffsetThePublisherSendsWithinTheMiddleOfTheStep() {
     runner.run(context -> assertThat(context.getBean(AtlasPublisher.class).sendOffset())
         .isBetween(java.time.Duration.ofSeconds(6), java.time.Duration.ofSeconds(54)));

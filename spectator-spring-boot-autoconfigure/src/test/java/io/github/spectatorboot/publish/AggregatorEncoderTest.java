@@ -23,6 +23,8 @@ class AggregatorEncoderTest {
   ManualClock clock;
   StepRegistry registry;
   final AggregatorEncoder encoder = new AggregatorEncoder();
+  /** The same in JSON text. */
+  final AggregatorEncoder jsonEncoder = new AggregatorEncoder(false, BatchCompressor.SERIAL);
 
   @BeforeEach
   void setUp() {
@@ -165,7 +167,7 @@ class AggregatorEncoderTest {
     registry.counter("c").increment(3);
     registry.gauge("g").set(0.25);
 
-    String json = new String(Payloads.gunzip(encoder.encode(nextStep(), 10).get(0).body()),
+    String json = new String(Payloads.gunzip(jsonEncoder.encode(nextStep(), 10).get(0).body()),
         java.nio.charset.StandardCharsets.UTF_8);
 
     assertThat(json).contains(",0,3").contains(",10,0.25").doesNotContain("3.0");

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
@@ -60,8 +61,9 @@ class AggregatorVectorsTest {
   /** 2023-11-14T22:13:20Z, a multiple of the 5 s step, so each publish below is on a boundary. */
   static final long START = 1_700_000_000_000L;
 
-  static Stream<String> vectors() {
-    return VECTORS.stream();
+  /** Every vector in both encodings: Smile (the default, as spectatord) and JSON (as spectator-py). */
+  static Stream<Arguments> vectors() {
+    return VECTORS.stream().flatMap(v -> Stream.of(PublisherConfig.Encoding.values()).map(e -> Arguments.of(v, e)));
   }
 
   @Test
@@ -75,9 +77,9 @@ class AggregatorVectorsTest {
     assertThat(DIFFERENCES).allSatisfy(d -> assertThat(VECTORS).contains(d.vector()));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0} in {1}")
   @MethodSource("vectors")
-  void aggregatorPayloadsDecodeToWhatSpectatorPySent(String name) {
+  void aggregatorPayloadsDecodeToWhatSpectatorPySent(String name, PublisherConfig.Encoding encoding) {
     JsonNode vector = read(name);
     Map<String, String> commonTags = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : vector.get("commonTags").properties()) {
@@ -88,7 +90,7 @@ class AggregatorVectorsTest {
     clock.setWallTime(START);
     StepRegistry registry = new StepRegistry(clock,
         new StepRegistryConfig(Duration.ofSeconds(5), Duration.ofMinutes(15), 100_000, commonTags));
-    AggregatorEncoder encoder = new AggregatorEncoder();
+    PayloadEncoder encoder = PayloadEncoder.of(PublisherConfig.Format.AGGREGATOR, encoding);
 
     int step = 0;
     for (JsonNode s : vector.get("steps")) {

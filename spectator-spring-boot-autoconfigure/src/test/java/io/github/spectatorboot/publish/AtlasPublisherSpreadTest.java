@@ -119,7 +119,7 @@ class AtlasPublisherSpreadTest {
     try (ScriptedBackend backend = new ScriptedBackend()
         .enqueue(ScriptedBackend.status(503)).enqueue(ScriptedBackend.status(503)).enqueue(ScriptedBackend.status(503))) {
       // a backoff of 1 s to 3 s, a budget of 900 ms: the 503 is final
-      AtlasSender sender = new AtlasSender(WebClient::create, backend.uri("/api/v4/update"), Duration.ofSeconds(2),
+      AtlasSender sender = new AtlasSender(WebClient::create, backend.uri("/api/v4/update"), PayloadEncoder.SMILE, Duration.ofSeconds(2),
           Duration.ofSeconds(5), Schedulers.parallel());
 
       BatchOutcome outcome = sender.send(new EncodedBatch(new byte[0], 7), Duration.ofMillis(900))
@@ -134,7 +134,7 @@ class AtlasPublisherSpreadTest {
   void retriesWithinTheBudgetAreMade() {
     try (ScriptedBackend backend = new ScriptedBackend()
         .enqueue(ScriptedBackend.status(503)).enqueue(ScriptedBackend.status(503))) {
-      AtlasSender sender = new AtlasSender(WebClient::create, backend.uri("/api/v4/update"), Duration.ofMillis(10),
+      AtlasSender sender = new AtlasSender(WebClient::create, backend.uri("/api/v4/update"), PayloadEncoder.SMILE, Duration.ofMillis(10),
           Duration.ofSeconds(5), Schedulers.parallel());
 
       BatchOutcome outcome = sender.send(new EncodedBatch(new byte[0], 7), Duration.ofSeconds(10))

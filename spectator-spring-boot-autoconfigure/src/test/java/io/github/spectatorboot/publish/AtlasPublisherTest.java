@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -60,10 +62,13 @@ class AtlasPublisherTest {
     assertThat(StepSchedule.offsetMillis(3_600_000)).isEqualTo(1_000);
   }
 
-  @Test
-  void requestsAreGzippedJsonWithTimestampsAtTheEndOfTheStep() {
+  @ParameterizedTest
+  @EnumSource(PublisherConfig.Encoding.class)
+  void requestsAreGzippedSmileOrJsonWithTimestampsAtTheEndOfTheStep(PublisherConfig.Encoding encoding) {
     try (ScriptedBackend backend = new ScriptedBackend();
-        PublisherFixture f = new PublisherFixture(backend.uri("/api/v1/publish"), Format.AUTO, c -> c)) {
+        PublisherFixture f = new PublisherFixture(backend.uri("/api/v1/publish"), Format.AUTO,
+            c -> c.withEncoding(encoding))) {
+      assertThat(f.publisher.encoding()).isEqualTo(encoding);
       f.publisher.start();
       f.registry.counter("server.requests").increment(10);
 
@@ -74,7 +79,10 @@ class AtlasPublisherTest {
       assertThat(request.getMethod()).isEqualTo("POST");
       assertThat(request.getUrl().encodedPath()).isEqualTo("/api/v1/publish");
       assertThat(request.getHeaders().get("Content-Encoding")).isEqualTo("gzip");
-      assertThat(request.getHeaders().get("Content-Type")).startsWith("application/json");
+      boolean smile = encoding == PublisherConfig.Encoding.SMILE;
+      assertThat(request.getHeaders().get("Content-Type"))
+          .startsWith(smile ? "application/x-jackson-smile" : "application/json");
+      assertThat(Payloads.isSmile(Payloads.gunzip(request.getBody().toByteArray()))).isEqualTo(smile);
       assertThat(ScriptedBackend.datapoints(request))
           .filteredOn(p -> p.tags().get("name").equals("server.requests"))
           .singleElement()

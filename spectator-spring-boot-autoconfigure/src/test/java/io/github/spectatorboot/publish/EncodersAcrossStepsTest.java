@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Both encoders over many steps, against the snapshot they were given: what they keep from one
@@ -117,11 +119,12 @@ class EncodersAcrossStepsTest {
     assertThat(entries).hasSize(e);
   }
 
-  @Test
-  void metersThatComeAndGoNeverGetAnotherMetersTagsInEitherFormat() {
+  @ParameterizedTest
+  @EnumSource(PublisherConfig.Encoding.class)
+  void metersThatComeAndGoNeverGetAnotherMetersTagsInEitherFormat(PublisherConfig.Encoding encoding) {
     StepRegistry registry = registry(Duration.ofMinutes(1), Duration.ofMinutes(3));
-    PublishApiEncoder publish = new PublishApiEncoder();
-    AggregatorEncoder aggregator = new AggregatorEncoder();
+    PayloadEncoder publish = PayloadEncoder.of(PublisherConfig.Format.PUBLISH, encoding);
+    PayloadEncoder aggregator = PayloadEncoder.of(PublisherConfig.Format.AGGREGATOR, encoding);
     for (int step = 0; step < 8; step++) {
       // old meters expire, new ones land between them in the registry's order
       record(registry, "s" + step, 300);
@@ -129,6 +132,39 @@ class EncodersAcrossStepsTest {
       StepSnapshot s = nextStep(registry);
       assertPublishApi(s, publish.encode(s, 97));
       assertAggregator(s, aggregator.encode(s, 97));
+    }
+  }
+
+  @Test
+  void aSmileBodyWithMoreStringsThanSmilesTablesHoldReadsBack() {
+    // Smile refers back to at most 1,024 keys and 1,024 values, then starts its tables again, and
+    // never refers to an index whose low byte is 0xFE or 0xFF: 6,000 distinct values of 1 to
+    // 100 bytes in one body cross both rules several times
+    StepRegistry registry = registry(Duration.ofMinutes(1), Duration.ofMinutes(15));
+    for (int i = 0; i < 6_000; i++) {
+      String value = ("v" + i + "-").repeat(100).substring(0, 1 + i % 100);
+      registry.counter("c" + i % 70, "k" + i % 1_500, value, "endpoint", "/e" + i % 3).increment(1 + i % 9);
+    }
+    StepSnapshot s = nextStep(registry);
+    PublishApiEncoder publish = new PublishApiEncoder();
+    AggregatorEncoder aggregator = new AggregatorEncoder();
+    for (int step = 0; step < 2; step++) {
+      List<EncodedBatch> bodies = publish.encode(s, 10_000);
+      assertThat(bodies).hasSize(1);
+      assertPublishApi(s, bodies);
+      assertAggregator(s, aggregator.encode(s, 10_000));
+    }
+  }
+
+  @Test
+  void tagValuesOfMetersLongGoneAreForgottenByThePublishApiEncoder() {
+    StepRegistry registry = registry(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    PublishApiEncoder publish = new PublishApiEncoder();
+    for (int step = 0; step < 12; step++) {
+      record(registry, "churn" + step, 2_000);
+      StepSnapshot s = nextStep(registry);
+      assertPublishApi(s, publish.encode(s, 1_000));
+      assertThat(publish.internedStrings()).as("strings kept at step %d", step).isLessThan(4 * 2 * 2_000 + 1_024);
     }
   }
 
@@ -150,9 +186,9 @@ class EncodersAcrossStepsTest {
     StepRegistry registry = registry(Duration.ofMinutes(1), Duration.ofMinutes(15));
     BatchCompressor threads = new BatchCompressor(pool, 3);
     PublishApiEncoder publishSerial = new PublishApiEncoder();
-    PublishApiEncoder publishParallel = new PublishApiEncoder(threads);
+    PublishApiEncoder publishParallel = new PublishApiEncoder(true, threads);
     AggregatorEncoder aggregatorSerial = new AggregatorEncoder();
-    AggregatorEncoder aggregatorParallel = new AggregatorEncoder(threads);
+    AggregatorEncoder aggregatorParallel = new AggregatorEncoder(true, threads);
     for (int step = 0; step < 3; step++) {
       record(registry, "m", 3_000);
       StepSnapshot s = nextStep(registry);

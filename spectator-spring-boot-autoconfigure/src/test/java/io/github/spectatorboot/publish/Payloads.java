@@ -12,6 +12,7 @@ import java.util.zip.GZIPInputStream;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.smile.SmileMapper;
 
 /** Decodes request bodies of both formats back into plain values, for assertions. */
 final class Payloads {
@@ -21,7 +22,17 @@ final class Payloads {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
 
+  /** Reads Smile bodies as Atlas does, with the same duplicate check. */
+  static final SmileMapper SMILE = SmileMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
   private Payloads() {}
+
+  /** Whether a (gunzipped) body is Smile: it starts with Smile's {@code :)\n}. */
+  static boolean isSmile(byte[] body) {
+    return body.length >= 4 && body[0] == ':' && body[1] == ')' && body[2] == '\n';
+  }
 
   /** One aggregator entry: all its tags (with {@code name}), its op and its value. */
   record AggregatorEntry(Map<String, String> tags, int op, double value) {}
@@ -61,8 +72,10 @@ final class Payloads {
     return bytes.toByteArray();
   }
 
+  /** The tree of a gzipped body, Smile or JSON. */
   static JsonNode tree(byte[] gzipped) {
-    return JSON.readTree(gunzip(gzipped));
+    byte[] body = gunzip(gzipped);
+    return isSmile(body) ? SMILE.readTree(body) : JSON.readTree(body);
   }
 
   /** Decodes one aggregator array; each payload must stand on its own string table. */

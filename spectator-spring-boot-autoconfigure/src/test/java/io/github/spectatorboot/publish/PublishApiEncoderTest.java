@@ -179,15 +179,23 @@ class PublishApiEncoderTest {
   }
 
   @Test
-  void bodiesOfBothFormatsAreSmallerThanTheSameJsonAtTheFastestDeflateLevel() {
+  void smileBodiesTakeNoMoreBytesThanJsonBodiesAndJsonBodiesFewerThanTheirTextAtTheFastestDeflateLevel() {
     for (int i = 0; i < 2_000; i++) {
       registry.counter("requests." + (i % 20), "endpoint", "/api/resource" + i / 20).increment(1 + i % 7);
+      registry.timer("latency." + (i % 20), "endpoint", "/api/resource" + i / 20).record(1 + i % 900, TimeUnit.MILLISECONDS);
     }
     StepSnapshot step = nextStep();
-    for (PayloadEncoder format : List.of(encoder, new AggregatorEncoder())) {
-      List<EncodedBatch> batches = format.encode(step, 1_000);
-      assertThat(Payloads.bodyBytes(batches)).as("%s bytes on the wire against level 1", format.getClass().getSimpleName())
-          .isLessThan(Payloads.bodyBytesAtFastestLevel(batches));
+    for (PublisherConfig.Format format : List.of(PublisherConfig.Format.PUBLISH, PublisherConfig.Format.AGGREGATOR)) {
+      long smile = Payloads.bodyBytes(PayloadEncoder.of(format, PublisherConfig.Encoding.SMILE).encode(step, 1_000));
+      List<EncodedBatch> json = PayloadEncoder.of(format, PublisherConfig.Encoding.JSON).encode(step, 1_000);
+      // the publish API's Smile repeats no string, but takes 10 bytes for a fraction (this step
+      // has many: the gain is small here, a fifth in PublishStepBenchmark); the aggregator writes
+      // each string once in either encoding: about as many bytes as JSON
+      double most = format == PublisherConfig.Format.PUBLISH ? 1.0 : 1.05;
+      assertThat((double) smile).as("%s: Smile %d bytes against JSON %d", format, smile, Payloads.bodyBytes(json))
+          .isLessThanOrEqualTo(most * Payloads.bodyBytes(json));
+      assertThat(Payloads.bodyBytes(json)).as("%s: JSON against its text at level 1", format)
+          .isLessThan(Payloads.bodyBytesAtFastestLevel(json));
     }
   }
 }

@@ -9,15 +9,18 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * Writes JSON text straight into a gzip body: bytes collect in a small buffer that is deflated
- * whenever it fills, so a body of ten thousand measurements never exists uncompressed. Both
- * buffers and the {@link Deflater} are reused from one body to the next; the only allocation per
- * body is the finished body itself. Not thread-safe.
+ * Writes a request body, JSON text or Smile, straight into gzip: bytes collect in a small buffer
+ * that is deflated whenever it fills, so a body of ten thousand measurements never exists
+ * uncompressed. Both buffers and the {@link Deflater} are reused from one body to the next; the
+ * only allocation per body is the finished body itself. Not thread-safe.
  *
  * <p>Its callers write fragments they encoded once (a meter's tags do not change between steps)
- * and the numbers of the step; strings are escaped as JSON requires.
+ * and the numbers of the step. For JSON, strings are escaped as JSON requires; for Smile (the
+ * binary JSON of Jackson's {@code jackson-dataformat-smile}, which Spectator Java's
+ * {@code AtlasRegistry} sends), the {@code writeSmile...} methods write its number tokens and
+ * back-references, and {@link SmileStrings} its strings.
  */
-final class GzipJsonWriter implements AutoCloseable {
+final class GzipWriter implements AutoCloseable {
 
   private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -28,6 +31,12 @@ final class GzipJsonWriter implements AutoCloseable {
   private static final int[] SMALL_TEXT = new int[SMALL];
   private static final VarHandle INT_VIEW = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
+  private static final byte SMILE_INT_32 = 0x24;
+  private static final byte SMILE_INT_64 = 0x25;
+  private static final byte SMILE_FLOAT_64 = 0x29;
+  /** {@code 0} to {@code 4095} as Smile integers, little-endian ints: 1 to 3 bytes, the aggregator's indexes and counts. */
+  private static final int SMILE_SMALL = 4096;
+  private static final int[] SMILE_SMALL_BYTES = new int[SMILE_SMALL];
 
   static {
     for (int v = 0; v < SMALL; v++) {
@@ -37,6 +46,15 @@ final class GzipJsonWriter implements AutoCloseable {
         packed = packed << 8 | text[b];
       }
       SMALL_TEXT[v] = packed;
+    }
+    byte[] smile = new byte[11];
+    for (int v = 0; v < SMILE_SMALL; v++) {
+      int n = putSmileLong(smile, 0, v);
+      int packed = 0;
+      for (int b = n - 1; b >= 0; b--) {
+        packed = packed << 8 | (smile[b] & 0xff);
+      }
+      SMILE_SMALL_BYTES[v] = packed;
     }
   }
 
@@ -53,7 +71,7 @@ final class GzipJsonWriter implements AutoCloseable {
    * @param level the {@link Deflater} level: zlib's levels 1 to 3 share its fast matcher and cost
    *     about the same time, each smaller than the last ({@code PublishStepSplit} measures them)
    */
-  GzipJsonWriter(int expectedBytes, int level) {
+  GzipWriter(int expectedBytes, int level) {
     out = new byte[Math.max(1024, expectedBytes)];
     deflater = new Deflater(level, true);
   }
@@ -158,6 +176,96 @@ final class GzipJsonWriter implements AutoCloseable {
       flush();
     }
     length = ShortestDecimal.write(v, in, length);
+  }
+
+  /**
+   * Writes {@code v} as a Smile integer: a small int token from -16 to 15, else a 32-bit or
+   * 64-bit zigzag varint, as Jackson's {@code SmileGenerator.writeNumber(long)} does.
+   */
+  void writeSmileLong(long v) {
+    if (in.length - length < 11) {
+      flush();
+    }
+    if (v >= 0 && v < SMILE_SMALL) {
+      // one 4-byte store, as putNonNegative: a small int token, or a token and one or two bytes
+      INT_VIEW.set(in, length, SMILE_SMALL_BYTES[(int) v]);
+      length += v < 16 ? 1 : v < 32 ? 2 : 3;
+      return;
+    }
+    length = putSmileLong(in, length, v);
+  }
+
+  /** {@code v} as a Smile integer, for a number written many times. */
+  static byte[] smileLong(long v) {
+    byte[] b = new byte[11];
+    return Arrays.copyOf(b, putSmileLong(b, 0, v));
+  }
+
+  /** Puts {@code v} as a Smile integer at {@code pos}, which has room for 11 bytes; returns the position after it. */
+  private static int putSmileLong(byte[] b, int pos, long v) {
+    long zigzag = (v << 1) ^ (v >> 63);
+    if (v >= -16 && v <= 15) {
+      b[pos] = (byte) (0xc0 + zigzag);
+      return pos + 1;
+    }
+    b[pos++] = v == (int) v ? SMILE_INT_32 : SMILE_INT_64;
+    // 7 bits a byte, most significant first; the last byte holds 6 bits and has its top bit set
+    int bytes = 1;
+    for (long rest = zigzag >>> 6; rest != 0; rest >>>= 7) {
+      bytes++;
+    }
+    for (int k = bytes - 1; k > 0; k--) {
+      b[pos++] = (byte) ((zigzag >>> (6 + 7 * (k - 1))) & 0x7f);
+    }
+    b[pos++] = (byte) (0x80 | (zigzag & 0x3f));
+    return pos;
+  }
+
+  /**
+   * Writes a finite value as a Smile number: a whole number as an integer ({@link
+   * #writeSmileLong}), as {@link #writeDouble} does for JSON, else the 64 bits of the double, 7
+   * to a byte, as Jackson's {@code SmileGenerator.writeNumber(double)} does.
+   */
+  void writeSmileDouble(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < MAX_EXACT_LONG && Double.doubleToRawLongBits(v) != NEGATIVE_ZERO) {
+      writeSmileLong((long) v);
+      return;
+    }
+    if (in.length - length < 11) {
+      flush();
+    }
+    long bits = Double.doubleToRawLongBits(v);
+    in[length++] = SMILE_FLOAT_64;
+    in[length++] = (byte) (bits >>> 63);
+    for (int shift = 56; shift >= 0; shift -= 7) {
+      in[length++] = (byte) ((bits >>> shift) & 0x7f);
+    }
+  }
+
+  /** Writes a back-reference to the Smile key (property name) at {@code index} of the shared-name table. */
+  void writeSmileKeyReference(int index) {
+    if (in.length - length < 2) {
+      flush();
+    }
+    if (index < 64) {
+      in[length++] = (byte) (0x40 + index);
+    } else {
+      in[length++] = (byte) (0x30 + (index >> 8));
+      in[length++] = (byte) index;
+    }
+  }
+
+  /** Writes a back-reference to the Smile string value at {@code index} of the shared-value table. */
+  void writeSmileValueReference(int index) {
+    if (in.length - length < 2) {
+      flush();
+    }
+    if (index < 31) {
+      in[length++] = (byte) (1 + index);
+    } else {
+      in[length++] = (byte) (0xec + (index >> 8));
+      in[length++] = (byte) index;
+    }
   }
 
   /** Writes {@code s} as a JSON string, quotes included. */

@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
-class GzipJsonWriterTest {
+class GzipWriterTest {
 
-  final GzipJsonWriter out = new GzipJsonWriter(64, Deflater.BEST_SPEED);
+  final GzipWriter out = new GzipWriter(64, Deflater.BEST_SPEED);
 
   String text(byte[] gzipped) {
     return new String(Payloads.gunzip(gzipped), StandardCharsets.UTF_8);
