@@ -23,7 +23,6 @@ import java.util.zip.Deflater;
 final class GzipWriter implements AutoCloseable {
 
   private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   /** Longs represent every integer up to 2^53 exactly; beyond that a double is written as such. */
   private static final double MAX_EXACT_LONG = 9.007199254740992E15;
   /** {@code 0} to {@code 999} as little-endian ints: the aggregator's indexes and most counts are below 1,000. */
@@ -266,27 +265,6 @@ final class GzipWriter implements AutoCloseable {
       in[length++] = (byte) (0xec + (index >> 8));
       in[length++] = (byte) index;
     }
-  }
-
-  /** Writes {@code s} as a JSON string, quotes included. */
-  void writeString(String s) {
-    writeByte('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-        writeByte(c);
-      } else if (c < 0x80 && c != 0x7f) {
-        writeByte('\\');
-        writeByte('u');
-        writeByte('0');
-        writeByte('0');
-        writeByte((char) HEX[c >> 4]);
-        writeByte((char) HEX[c & 0xf]);
-      } else {
-        writeRaw(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    writeByte('"');
   }
 
   /** {@code s} as a JSON string, quotes included, in UTF-8: for fragments encoded once. */

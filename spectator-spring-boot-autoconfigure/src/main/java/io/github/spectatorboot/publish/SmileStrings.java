@@ -24,6 +24,11 @@ import java.util.function.IntConsumer;
  * </ul>
  * The interning itself is serial; a {@link BackReferences} per thread reads the encoded forms
  * while no string is being added.
+ *
+ * <p>The registry has already replaced every character outside {@link
+ * io.github.spectatorboot.registry.AtlasNames#VALID_TAG_CHARACTERS}, so the strings met in practice
+ * are ASCII; other UTF-8 is written correctly all the same, and a lone surrogate as {@code ?}, as
+ * {@link String#getBytes} writes it.
  */
 final class SmileStrings {
 

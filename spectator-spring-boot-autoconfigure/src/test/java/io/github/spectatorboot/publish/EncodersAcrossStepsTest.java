@@ -181,21 +181,35 @@ class EncodersAcrossStepsTest {
     }
   }
 
-  @Test
-  void batchesEncodedOnSeveralThreadsAreTheBytesOfOneThread() {
-    StepRegistry registry = registry(Duration.ofMinutes(1), Duration.ofMinutes(15));
+  @ParameterizedTest
+  @EnumSource(PublisherConfig.Encoding.class)
+  void batchesEncodedOnSeveralThreadsAreTheBytesOfOneThread(PublisherConfig.Encoding encoding) {
+    // meters come and go, so both encoders forget strings and start their tables again between
+    // steps; each worker's back-references must start again with them
+    StepRegistry registry = registry(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    boolean smile = encoding == PublisherConfig.Encoding.SMILE;
     BatchCompressor threads = new BatchCompressor(pool, 3);
-    PublishApiEncoder publishSerial = new PublishApiEncoder();
-    PublishApiEncoder publishParallel = new PublishApiEncoder(true, threads);
-    AggregatorEncoder aggregatorSerial = new AggregatorEncoder();
-    AggregatorEncoder aggregatorParallel = new AggregatorEncoder(true, threads);
-    for (int step = 0; step < 3; step++) {
-      record(registry, "m", 3_000);
+    PublishApiEncoder publishSerial = new PublishApiEncoder(smile, BatchCompressor.SERIAL);
+    PublishApiEncoder publishParallel = new PublishApiEncoder(smile, threads);
+    AggregatorEncoder aggregatorSerial = new AggregatorEncoder(smile, BatchCompressor.SERIAL);
+    AggregatorEncoder aggregatorParallel = new AggregatorEncoder(smile, threads);
+    int forgotten = 0;
+    int strings = 0;
+    for (int step = 0; step < 12; step++) {
+      record(registry, "m", 600);
+      record(registry, "churn" + step, 1_500);
       StepSnapshot s = nextStep(registry);
-      assertSameBodies(publishSerial.encode(s, 250), publishParallel.encode(s, 250));
+      List<EncodedBatch> publish = publishParallel.encode(s, 250);
+      assertSameBodies(publishSerial.encode(s, 250), publish);
+      assertPublishApi(s, publish);
       List<EncodedBatch> aggregator = aggregatorParallel.encode(s, 250);
       assertSameBodies(aggregatorSerial.encode(s, 250), aggregator);
       assertAggregator(s, aggregator);
+      forgotten += publishParallel.internedStrings() < strings ? 1 : 0;
+      strings = publishParallel.internedStrings();
+    }
+    if (smile) {
+      assertThat(forgotten).as("steps after which the publish API encoder forgot strings").isPositive();
     }
   }
 

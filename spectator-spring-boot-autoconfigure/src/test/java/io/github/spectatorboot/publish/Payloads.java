@@ -75,7 +75,22 @@ final class Payloads {
   /** The tree of a gzipped body, Smile or JSON. */
   static JsonNode tree(byte[] gzipped) {
     byte[] body = gunzip(gzipped);
-    return isSmile(body) ? SMILE.readTree(body) : JSON.readTree(body);
+    return isSmile(body) ? readSmile(body) : JSON.readTree(body);
+  }
+
+  /**
+   * Reads a Smile body, first checking it holds no byte {@code 0xFE} or {@code 0xFF}: Smile keeps
+   * them out of content (0xFF ends a stream), which is why a writer skips the back-references whose
+   * index ends in them. Jackson's parser would read such a reference without complaint.
+   */
+  static JsonNode readSmile(byte[] body) {
+    for (int i = 0; i < body.length; i++) {
+      if ((body[i] & 0xFE) == 0xFE) {
+        throw new AssertionError(String.format("byte 0x%02X at %d of a %d-byte Smile body", body[i] & 0xFF, i,
+            body.length));
+      }
+    }
+    return SMILE.readTree(body);
   }
 
   /** Decodes one aggregator array; each payload must stand on its own string table. */

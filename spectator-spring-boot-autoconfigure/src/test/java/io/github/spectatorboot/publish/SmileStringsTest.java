@@ -25,11 +25,13 @@ class SmileStringsTest {
 
   /** Strings whose encodings change at 32, 33, 56, 57, 64 and 65 bytes, ASCII or not. */
   static List<String> edgeStrings() {
-    List<String> all = new ArrayList<>(List.of("", "a", "é", "名前", "nf.app", "\u0000", "a\"b\\c"));
+    List<String> all = new ArrayList<>(List.of("", "a", "é", "名前", "nf.app", "\u0000", "a\"b\\c", "😀"));
     for (int length : new int[] {31, 32, 33, 55, 56, 57, 63, 64, 65, 66, 200}) {
       all.add("x".repeat(length));
-      // two bytes per é: UTF-8 lengths either side of each edge
+      // two, three and four UTF-8 bytes per character, padded to UTF-8 lengths either side of each edge
       all.add("é".repeat(length / 2) + "z".repeat(length % 2));
+      all.add("名".repeat(length / 3) + "z".repeat(length % 3));
+      all.add("z".repeat(length % 4) + "😀".repeat(length / 4));
     }
     return all;
   }
@@ -145,6 +147,6 @@ class SmileStringsTest {
   static JsonNode read(byte[] gzipped) {
     byte[] body = Payloads.gunzip(gzipped);
     assertThat(Payloads.isSmile(body)).isTrue();
-    return Payloads.SMILE.readTree(body);
+    return Payloads.readSmile(body);
   }
 }
