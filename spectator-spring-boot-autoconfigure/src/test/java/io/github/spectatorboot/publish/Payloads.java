@@ -1,8 +1,11 @@
 package io.github.spectatorboot.publish;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,7 +93,37 @@ final class Payloads {
             body.length));
       }
     }
-    return SMILE.readTree(body);
+    JsonNode tree = SMILE.readTree(body);
+    assertThat(JSON.readTree(readWithJackson2(body))).as("the same body read by Jackson 2").isEqualTo(tree);
+    return tree;
+  }
+
+  /**
+   * {@code body} read by Jackson 2.x, as shaded into {@code spectator-reg-atlas} for its own Smile
+   * bodies, and written back as JSON text: Atlas itself reads with Jackson 2. The shaded package
+   * name holds a hyphen, so the classes are reached by name.
+   */
+  static String readWithJackson2(byte[] body) {
+    try {
+      return JACKSON2_READ_TREE.invoke(JACKSON2_SMILE, (Object) body).toString();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Jackson 2 could not read the body", e);
+    }
+  }
+
+  private static final Object JACKSON2_SMILE;
+  private static final Method JACKSON2_READ_TREE;
+
+  static {
+    String shaded = "com.netflix.spectator.atlas.shaded.spectator-atlas.json.";
+    try {
+      Class<?> mapper = Class.forName(shaded + "databind.ObjectMapper");
+      Object factory = Class.forName(shaded + "dataformat.smile.SmileFactory").getConstructor().newInstance();
+      JACKSON2_SMILE = mapper.getConstructor(Class.forName(shaded + "core.JsonFactory")).newInstance(factory);
+      JACKSON2_READ_TREE = mapper.getMethod("readTree", byte[].class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 
   /** Decodes one aggregator array; each payload must stand on its own string table. */
