@@ -91,8 +91,8 @@ final class AggregatorEncoder implements PayloadEncoder {
         double v = snapshot.delta(i);
         Entry e = entries.get(snapshot, i);
         // spectator-py drops adds of zero or less; our adds are never negative, so this skips
-        // zeros (and the snapshot holds no NaN: this is a guard). A positive value is sent
-        // whatever its op: the entry is read only by the thread that writes it
+        // zeros (and the snapshot holds no NaN: this is a guard); a positive value is sent
+        // whatever its op
         if (v > 0.0 || (e.op != OP_ADD && !Double.isNaN(v))) {
           selected[count] = e;
           values[count++] = v;

@@ -105,24 +105,27 @@ final class Payloads {
    */
   static String readWithJackson2(byte[] body) {
     try {
-      return JACKSON2_READ_TREE.invoke(JACKSON2_SMILE, (Object) body).toString();
+      return Jackson2.READ_TREE.invoke(Jackson2.SMILE_MAPPER, (Object) body).toString();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("Jackson 2 could not read the body", e);
     }
   }
 
-  private static final Object JACKSON2_SMILE;
-  private static final Method JACKSON2_READ_TREE;
+  /** Loaded on first use, so that only the Smile checks depend on spectator-reg-atlas's shaded package name. */
+  private static final class Jackson2 {
+    static final Object SMILE_MAPPER;
+    static final Method READ_TREE;
 
-  static {
-    String shaded = "com.netflix.spectator.atlas.shaded.spectator-atlas.json.";
-    try {
-      Class<?> mapper = Class.forName(shaded + "databind.ObjectMapper");
-      Object factory = Class.forName(shaded + "dataformat.smile.SmileFactory").getConstructor().newInstance();
-      JACKSON2_SMILE = mapper.getConstructor(Class.forName(shaded + "core.JsonFactory")).newInstance(factory);
-      JACKSON2_READ_TREE = mapper.getMethod("readTree", byte[].class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
+    static {
+      String shaded = "com.netflix.spectator.atlas.shaded.spectator-atlas.json.";
+      try {
+        Class<?> mapper = Class.forName(shaded + "databind.ObjectMapper");
+        Object factory = Class.forName(shaded + "dataformat.smile.SmileFactory").getConstructor().newInstance();
+        SMILE_MAPPER = mapper.getConstructor(Class.forName(shaded + "core.JsonFactory")).newInstance(factory);
+        READ_TREE = mapper.getMethod("readTree", byte[].class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
   }
 
