@@ -129,6 +129,9 @@ class AtlasPublisherTest {
       backend.admitOneAtATime();
 
       int total = f.advanceOneStep().size();
+      // Both threads hold a request before any is let through: admitting the first before the
+      // second arrived would let the run pass with one in flight, or fail on a slow machine.
+      soon().until(() -> backend.waiting() == 2);
       while (f.publisher.publishesInFlight() > 0) {
         soon().until(() -> backend.waiting() > 0 || f.publisher.publishesInFlight() == 0);
         if (backend.waiting() > 0) {
