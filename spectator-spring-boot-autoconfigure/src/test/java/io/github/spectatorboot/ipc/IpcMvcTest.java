@@ -199,6 +199,7 @@ class IpcMvcTest {
   void restClientCallsThatShareIpcAttemptsAreNumberedUntilOneSucceeds() {
     RestClient rest = app.getBean(RestClient.Builder.class).build();
     IpcAttempts attempts = IpcAttempts.upTo(3);
+    Map<Map<String, String>, Long> serverBefore = counted("ipc.server.call", SERVER);
     Map<Map<String, String>, Long> before = counted("ipc.client.call", CLIENT);
     for (int i = 0; i < 2; i++) {
       assertThatThrownBy(() -> rest.get().uri(base + "/orders/{id}/broken", 12).attribute(IpcAttempts.ATTRIBUTE, attempts)
@@ -215,6 +216,8 @@ class IpcMvcTest {
             "ipc.attempt", "second", "ipc.attempt.final", "false"), 1L,
         client("/orders/{id}", "success", "200", "ipc.attempt", "third_up", "ipc.attempt.final", "true"), 1L));
     IpcMetric.validate(registry, true);
+    // the server records after the response is written: wait, so that no later test counts these
+    awaitTrue("three served requests", () -> sum(delta(serverBefore, counted("ipc.server.call", SERVER))) == 3);
   }
 
   /** Calls, through {@code call}, a server that accepts the request and never answers. */
@@ -264,7 +267,9 @@ class IpcMvcTest {
   @Test
   void micrometersHttpMetricsOfTheSameRequestsAreNotPublished() {
     RestClient rest = app.getBean(RestClient.Builder.class).build();
+    Map<Map<String, String>, Long> serverBefore = counted("ipc.server.call", SERVER);
     rest.get().uri(base + "/orders/{id}", 10).retrieve().toBodilessEntity();
+    awaitTrue("the served request", () -> sum(delta(serverBefore, counted("ipc.server.call", SERVER))) == 1);
     MeterRegistry micrometer = app.getBean(MeterRegistry.class);
     assertThat(micrometer.find("http.server.requests").meters()).isEmpty();
     assertThat(micrometer.find("http.client.requests").meters()).isEmpty();

@@ -118,11 +118,11 @@ class AtlasPublisherSpreadTest {
   void aRetryWhoseBackoffWouldOutlastTheBudgetIsNotMade() {
     try (ScriptedBackend backend = new ScriptedBackend()
         .enqueue(ScriptedBackend.status(503)).enqueue(ScriptedBackend.status(503)).enqueue(ScriptedBackend.status(503))) {
-      // a backoff of 1 s to 3 s, a budget of 900 ms: the 503 is final
-      AtlasSender sender = new AtlasSender(WebClient::create, backend.uri("/api/v4/update"), PayloadEncoder.SMILE, Duration.ofSeconds(2),
+      // a backoff of 10 s to 30 s, a budget of 5 s (room for a slow first attempt): the 503 is final
+      AtlasSender sender = new AtlasSender(WebClient::create, backend.uri("/api/v4/update"), PayloadEncoder.SMILE, Duration.ofSeconds(20),
           Duration.ofSeconds(5), Schedulers.parallel());
 
-      BatchOutcome outcome = sender.send(new EncodedBatch(new byte[0], 7), Duration.ofMillis(900))
+      BatchOutcome outcome = sender.send(new EncodedBatch(new byte[0], 7), Duration.ofSeconds(5))
           .block(Duration.ofSeconds(20));
 
       assertThat(outcome.droppedHttp()).isEqualTo(7);

@@ -54,9 +54,11 @@ final class PublisherFixture implements AutoCloseable {
     ticks.advanceTimeTo(Instant.ofEpochMilli(START + stepMillis / 2));
     this.registry = new StepRegistry(clock,
         new StepRegistryConfig(step, Duration.ofMinutes(15), 100_000, Map.of("nf.app", "test")));
-    // sent right after the poll unless a test asks otherwise: most tests are about what is sent
+    // sent right after the poll unless a test asks otherwise: most tests are about what is sent.
+    // Timeouts are real time: generous, so that a loaded machine does not turn a held or slow
+    // answer into a drop; tests about timeouts set their own.
     this.config = customize.apply(new PublisherConfig(uri, format, step, 10_000,
-        Duration.ofMillis(500), Duration.ofMillis(500), 2, Duration.ofSeconds(3), Duration.ZERO));
+        Duration.ofSeconds(2), Duration.ofSeconds(5), 2, Duration.ofSeconds(3), Duration.ZERO));
     this.publisher = new AtlasPublisher(registry, config, WebClient.builder(), ticks, retryBackoff, timer);
     registry.addStepListener(polled -> {
       for (int i = 0; i < polled.size(); i++) {
